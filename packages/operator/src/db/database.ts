@@ -1,0 +1,79 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './datadir-lock.ts';
+import { migrateToLatest } from './migrator.ts';
+import { PGliteDialect } from './pglite-dialect.ts';
+import type { Schema } from './schema.ts';
+
+/** Where the node keeps its data: a PostgreSQL URL, a PGlite directory, or memory. */
+export type DatabaseTarget =
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSizeMax?: number }
+  | { readonly kind: 'pglite'; readonly dataDir: string }
+  | { readonly kind: 'memory' };
+
+/** The one small interface both engines sit behind: a Kysely instance with the same SQL on both. */
+export interface Database {
+  readonly kysely: Kysely<Schema>;
+  readonly engine: 'postgres' | 'pglite';
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+const POOL_SIZE_DEFAULT = 10;
+
+/** int8 comes back as bigint on both engines, so money never passes through `number`. */
+const parseInt8 = (value: string): bigint => BigInt(value);
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  const db =
+    target.kind === 'postgres' ? openPostgres(target.url, target.poolSizeMax) : await openPGlite(target);
+  try {
+    await migrateToLatest(db.kysely);
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return db;
+}
+
+function openPostgres(url: string, poolSizeMax = POOL_SIZE_DEFAULT): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSizeMax,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID
+          ? parseInt8
+          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  return { kysely, engine: 'postgres', close: () => kysely.destroy() };
+}
+
+async function openPGlite(
+  target: { kind: 'pglite'; dataDir: string } | { kind: 'memory' },
+): Promise<Database> {
+  let lock: DataDirLock | undefined;
+  if (target.kind === 'pglite') lock = await acquireDataDirLock(target.dataDir);
+  try {
+    const pglite = await PGlite.create({
+      ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}),
+      parsers: { [INT8_OID]: parseInt8 },
+    });
+    const kysely = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+    return {
+      kysely,
+      engine: 'pglite',
+      close: async () => {
+        await kysely.destroy();
+        await pglite.close();
+        await lock?.release();
+      },
+    };
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The ledger's contract (DESIGN §4, after TigerBeetle). Money is bigint minor
+ * units; every account has one currency; transfers are immutable and
+ * idempotent by their client-chosen id.
+ */
+
+/** Largest amount and largest balance: PostgreSQL bigint, 2^63 - 1 minor units. */
+export const AMOUNT_MAX_MINOR = 9_223_372_036_854_775_807n;
+/** Most transfers (or accounts) one batch call takes; more is `batch_too_large`, nothing applied. */
+export const LEDGER_BATCH_MAX = 8_190;
+/** Longest hold: a pending transfer times out after at most this. */
+export const PENDING_TIMEOUT_SECONDS_MAX = 31 * 24 * 3600;
+/** Ids are client-chosen, printable and bounded so they can be keys everywhere. */
+export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+export const AccountFlags = {
+  /** The account can never be overdrawn: debits (pending + posted) <= credits posted. */
+  debitsMustNotExceedCredits: 1,
+  /** The mirror image, for accounts that may only ever be net debited up to what they were credited. */
+  creditsMustNotExceedDebits: 2,
+} as const;
+
+/** What an account is for; operator-owned kinds are the operator's own books. */
+export type AccountKind =
+  | 'customer'
+  | 'merchant'
+  | 'operator_funding'
+  | 'operator_credit_line'
+  | 'operator_fees'
+  | 'operator_liquidity'
+  | 'operator_interop';
+
+export interface AccountInput {
+  readonly id: string;
+  /** ISO 4217 alphabetic code, the account's only currency. */
+  readonly currency: string;
+  readonly kind: AccountKind;
+  readonly flags: number;
+}
+
+export interface Account extends AccountInput {
+  readonly debitsPendingMinor: bigint;
+  readonly debitsPostedMinor: bigint;
+  readonly creditsPendingMinor: bigint;
+  readonly creditsPostedMinor: bigint;
+  readonly createdAt: Date;
+}
+
+interface TransferCommon {
+  readonly id: string;
+  /** Part of a chain with the next input: all succeed or all fail. */
+  readonly linked?: boolean;
+  readonly code?: number;
+  readonly userData?: string;
+}
+
+/** A posted transfer, or a hold (`pending`) that is resolved later by `post`, `void`, or expiry. */
+export interface MovementInput extends TransferCommon {
+  readonly kind: 'single' | 'pending';
+  readonly debitAccountId: string;
+  readonly creditAccountId: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  /** Only for `pending`: the hold expires (is voided by the sweeper) after this many seconds; 0 = never. */
+  readonly timeoutSeconds?: number;
+}
+
+/** Resolves a hold. `post` may take part of it (`amountMinor`, default all); the rest is returned. */
+export interface ResolutionInput extends TransferCommon {
+  readonly kind: 'post' | 'void';
+  readonly pendingId: string;
+  readonly amountMinor?: bigint;
+}
+
+export type TransferInput = MovementInput | ResolutionInput;
+
+export type TransferKind = 'single' | 'pending' | 'post' | 'void' | 'expire';
+export type PendingStatus = 'pending' | 'posted' | 'voided' | 'expired';
+
+/** A transfer as stored: resolutions carry the hold's accounts and the amount actually moved. */
+export interface Transfer {
+  readonly id: string;
+  readonly kind: TransferKind;
+  readonly debitAccountId: string;
+  readonly creditAccountId: string;
+  readonly amountMinor: bigint;
+  readonly currency: string;
+  readonly linked: boolean;
+  readonly pendingId: string | null;
+  readonly timeoutSeconds: number;
+  readonly expiresAt: Date | null;
+  /** Set on `pending` transfers only. */
+  readonly pendingStatus: PendingStatus | null;
+  readonly code: number;
+  readonly userData: string | null;
+  readonly seq: bigint;
+  readonly createdAt: Date;
+}

@@ -1,0 +1,2 @@
+export * from './jws/index.ts';
+export * from './money/index.ts';
