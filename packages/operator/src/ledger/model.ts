@@ -96,3 +96,49 @@ export interface Transfer {
   readonly seq: bigint;
   readonly createdAt: Date;
 }
+
+export type AccountResult =
+  | { readonly ok: true; readonly account: Account; readonly replayed: boolean }
+  | { readonly ok: false; readonly id: string; readonly error: import('./errors.ts').AccountError };
+
+export type TransferResult =
+  | { readonly ok: true; readonly transfer: Transfer; readonly replayed: boolean }
+  | { readonly ok: false; readonly id: string; readonly error: import('./errors.ts').TransferError };
+
+/**
+ * Anything that can run SQL: the database's Kysely or a transaction of it, so
+ * a domain (clearing, say) can move money and write its own rows atomically.
+ */
+export type LedgerExecutor = import('kysely').Kysely<import('../db/schema.ts').Schema>;
+
+export interface LedgerService {
+  /** Creates accounts; an existing id with the same fields is `replayed`, with other fields an error. */
+  createAccounts(
+    inputs: readonly AccountInput[],
+    options?: { readonly executor?: LedgerExecutor },
+  ): Promise<readonly AccountResult[] | import('./errors.ts').LedgerCallError>;
+  /**
+   * Applies transfers in order, one result per input. Pass `executor` (a
+   * transaction) to run inside the caller's transaction; otherwise the call
+   * is its own transaction, retried on serialization failure.
+   */
+  createTransfers(
+    inputs: readonly TransferInput[],
+    options?: { readonly executor?: LedgerExecutor },
+  ): Promise<readonly TransferResult[] | import('./errors.ts').LedgerCallError>;
+  lookupAccounts(
+    ids: readonly string[],
+    options?: { readonly executor?: LedgerExecutor },
+  ): Promise<readonly Account[]>;
+  lookupTransfers(
+    ids: readonly string[],
+    options?: { readonly executor?: LedgerExecutor },
+  ): Promise<readonly Transfer[]>;
+  /** Transfers touching an account, newest first, at most `limit` (<= 1000), before `beforeSeq` when paging. */
+  listAccountTransfers(
+    accountId: string,
+    page: { readonly limit: number; readonly beforeSeq?: bigint },
+  ): Promise<readonly Transfer[]>;
+  /** Expires holds whose timeout has passed (as of `now`); returns how many. Called by the sweeper worker. */
+  expirePendingTransfers(now: Date, limit: number): Promise<number>;
+}

@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { type SigningAlgorithm, SIGNING_ALGORITHMS } from './algorithms.ts';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from './algorithms.ts';
 
 /** A private key with the id and algorithm it signs under. The private half never leaves this object. */
 export interface SigningKey {

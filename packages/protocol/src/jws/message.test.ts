@@ -6,14 +6,21 @@ import { createMemoryReplayGuard } from './replay.ts';
 async function setup(alg: 'ES256' | 'EdDSA' = 'ES256') {
   const key = await generateSigningKey(alg);
   const verification = await importVerificationKey(key.publicJwk);
-  const resolveKey = async (kid: string) => (kid === key.kid ? { key: verification, issuer: 'op-a' } : undefined);
+  const resolveKey = async (kid: string) =>
+    kid === key.kid ? { key: verification, issuer: 'op-a' } : undefined;
   return { key, resolveKey };
 }
 
 describe('signed messages', () => {
   it.each(['ES256', 'EdDSA'] as const)('round-trips %s and returns the claims', async (alg) => {
     const { key, resolveKey } = await setup(alg);
-    const jws = await signMessage(key, { mty: 't.x', iss: 'op-a', aud: 'op-b', txn: 'a.1.1', body: { n: 5n } });
+    const jws = await signMessage(key, {
+      mty: 't.x',
+      iss: 'op-a',
+      aud: 'op-b',
+      txn: 'a.1.1',
+      body: { n: 5n },
+    });
     const claims = await verifyMessage(jws, { resolveKey, expectedType: 't.x', audience: 'op-b' });
     expect(claims.body).toEqual({ n: '5' });
     expect(claims.txn).toBe('a.1.1');
@@ -23,9 +30,13 @@ describe('signed messages', () => {
     const { key, resolveKey } = await setup();
     const jws = await signMessage(key, { mty: 't.x', iss: 'op-a', aud: 'op-b', body: { n: 1 } });
     const [h, p, s] = jws.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), body: { n: 2 } }));
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), body: { n: 2 } }),
+    );
     const tampered = `${h}.${forged.toString('base64url')}.${s}`;
-    await expect(verifyMessage(tampered, { resolveKey, expectedType: 't.x', audience: 'op-b' })).rejects.toMatchObject({
+    await expect(
+      verifyMessage(tampered, { resolveKey, expectedType: 't.x', audience: 'op-b' }),
+    ).rejects.toMatchObject({
       code: 'jws_signature_invalid',
     });
   });
@@ -48,7 +59,13 @@ describe('signed messages', () => {
     const jws = await signMessage(key, { mty: 't.x', iss: 'op-a', aud: 'op-b', body: {} });
     await verifyMessage(jws, opts);
     await expect(verifyMessage(jws, opts)).rejects.toMatchObject({ code: 'jws_replayed' });
-    const old = await signMessage(key, { mty: 't.x', iss: 'op-a', aud: 'op-b', body: {}, nowMs: Date.now() - 301_000 });
+    const old = await signMessage(key, {
+      mty: 't.x',
+      iss: 'op-a',
+      aud: 'op-b',
+      body: {},
+      nowMs: Date.now() - 301_000,
+    });
     await expect(verifyMessage(old, opts)).rejects.toMatchObject({ code: 'jws_stale' });
     const other = await signMessage(key, { mty: 't.x', iss: 'op-a', aud: 'op-c', body: {} });
     await expect(verifyMessage(other, opts)).rejects.toMatchObject({ code: 'jws_wrong_audience' });
