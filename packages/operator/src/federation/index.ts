@@ -1,0 +1,3 @@
+export * from './client.ts';
+export * from './directory.ts';
+export * from './operator-key.ts';
