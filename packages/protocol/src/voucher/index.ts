@@ -1,0 +1,3 @@
+export * from './create.ts';
+export * from './errors.ts';
+export * from './verify.ts';
