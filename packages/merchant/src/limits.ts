@@ -1,0 +1,22 @@
+/** Every bound the merchant SDK enforces (STYLE: a limit on everything, named, passed explicitly). */
+
+/** One HTTP call to the MTA, connection to last body byte. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** Extra attempts for idempotent calls only (re-sending the same signed record, GETs). */
+export const RETRIES_MAX = 2;
+/** First retry delay; doubles per attempt, with up to 50 % jitter. */
+export const RETRY_DELAY_MS = 250;
+/** Largest answer the SDK reads from the MTA. */
+export const RESPONSE_BYTES_MAX = 256 * 1024;
+/** Largest information request the handler reads (the JWS limit plus JSON framing). */
+export const INFORMATION_BODY_BYTES_MAX = 72 * 1024;
+/** The MTA's operator document is refetched on an unknown kid at most this often. */
+export const OPERATOR_KEYS_REFRESH_INTERVAL_MS = 10_000;
+/** At most this many keys are read from an operator document. */
+export const OPERATOR_KEYS_MAX = 16;
+/** Imported session keys kept in memory (least recently used are dropped and re-imported from the store). */
+export const SESSION_KEY_CACHE_ENTRIES_MAX = 10_000;
+/** Connections of a pool the PostgreSQL store creates itself. */
+export const PG_POOL_SIZE_MAX = 10;
+/** A merchant stop that keeps racing with purchases gives up after this many attempts. */
+export const TERMINATE_ATTEMPTS_MAX = 8;

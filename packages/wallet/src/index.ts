@@ -1,0 +1,21 @@
+/*
+ * @tallystick/wallet — the customer's side of a trading session (DESIGN §3).
+ * Isomorphic: WebCrypto and fetch only, no Node built-ins.
+ */
+export type { AmTransactionView } from './am/api.ts';
+export * from './errors.ts';
+export * from './limits.ts';
+export { OPERATOR_DOCUMENT_PATH } from './operator/keys.ts';
+export type {
+  Offer,
+  OpenSessionOptions,
+  Payment,
+  PurchaseItem,
+  TerminateHook,
+  TerminateNotice,
+  TransactionInfo,
+  TransactionStatus,
+  TransactionSummary,
+} from './session/model.ts';
+export { TradingSession } from './session/trading-session.ts';
+export { createWallet, type Wallet, type WalletConfig } from './wallet.ts';

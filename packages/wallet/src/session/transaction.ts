@@ -1,0 +1,192 @@
+import {
+  appendPurchase,
+  createVoucher,
+  type Purchase,
+  type PurchaseListState,
+  type SessionReadyBody,
+  type SigningKey,
+  signCustomerRecord,
+  signTerminate,
+} from '@tallystick/protocol';
+import { TallySessionError } from '../errors.ts';
+import type {
+  Payment,
+  PurchaseItem,
+  TransactionInfo,
+  TransactionStatus,
+  TransactionSummary,
+} from './model.ts';
+
+export interface ClosingMessages {
+  readonly terminate: string;
+  readonly record: string;
+}
+
+/**
+ * One transaction (one deposit) of a trading session: its session key, its
+ * purchase list and every voucher signed in it. Not safe for concurrent use
+ * on its own: `TradingSession` serialises every call.
+ */
+export class WalletTransaction {
+  readonly ready: SessionReadyBody;
+  readonly #sessionKey: SigningKey;
+  #list: PurchaseListState;
+  /** The list before the newest purchase, so a refused voucher can be retracted. */
+  #previousList: PurchaseListState | undefined;
+  readonly #purchases: Purchase[] = [];
+  readonly #vouchers: string[] = [];
+  #status: TransactionStatus = 'open';
+  #closing: ClosingMessages | undefined;
+  #summary: TransactionSummary | undefined;
+  terminateDelivered = false;
+  terminateError: unknown;
+
+  constructor(ready: SessionReadyBody, sessionKey: SigningKey, emptyList: PurchaseListState) {
+    this.ready = ready;
+    this.#sessionKey = sessionKey;
+    this.#list = emptyList;
+  }
+
+  get id(): string {
+    return this.ready.transactionId;
+  }
+
+  get status(): TransactionStatus {
+    return this.#status;
+  }
+
+  /** Whether one more item of `priceMinor` can be paid here now. */
+  fits(priceMinor: bigint, nowMs: number, expiryMarginMs: number, purchaseCountMax: number): boolean {
+    return (
+      this.#status === 'open' &&
+      this.#list.totalMinor + priceMinor <= this.ready.depositMerchantMinor &&
+      this.#list.count < purchaseCountMax &&
+      nowMs < this.ready.expiresAtMs - expiryMarginMs
+    );
+  }
+
+  /** Extends the purchase list and signs the cumulative voucher; state changes only once both succeeded. */
+  async pay(item: PurchaseItem, nowMs: number, rolledOver: boolean): Promise<Payment> {
+    if (this.#status !== 'open') throw new Error('assertion: paying in a transaction that is not open');
+    const purchase: Purchase = { seq: this.#list.count + 1, ...pick(item), atMs: nowMs };
+    const list = await appendPurchase(this.#list, purchase);
+    if (typeof list === 'string') throw new TallySessionError('item_invalid', list);
+    const voucher = await createVoucher(this.#sessionKey, {
+      transactionId: this.id,
+      pseudonym: this.ready.pseudonym,
+      merchantId: this.ready.merchantId,
+      seq: purchase.seq,
+      cumulativeMinor: list.totalMinor,
+      currency: this.ready.merchantCurrency,
+      purchaseListHash: list.hashHex,
+      item: {
+        sku: purchase.sku,
+        description: purchase.description,
+        priceMinor: purchase.priceMinor,
+        atMs: nowMs,
+      },
+      nowMs,
+    });
+    this.#previousList = this.#list;
+    this.#list = list;
+    this.#purchases.push(purchase);
+    this.#vouchers.push(voucher);
+    return {
+      voucher,
+      transactionId: this.id,
+      seq: purchase.seq,
+      amountMinor: purchase.priceMinor,
+      cumulativeMinor: list.totalMinor,
+      currency: this.ready.merchantCurrency,
+      rolledOver,
+    };
+  }
+
+  /** Forgets the newest payment (the merchant refused it): the next payment reuses its seq. */
+  retract(seq: number): boolean {
+    if (this.#status !== 'open' || !this.#previousList || seq !== this.#list.count) return false;
+    this.#list = this.#previousList;
+    this.#previousList = undefined;
+    this.#purchases.pop();
+    this.#vouchers.pop();
+    return true;
+  }
+
+  /** Signs the terminate and the customer record once; later calls get the same JWSs (safe to re-send). */
+  async closingMessages(nowMs: number): Promise<ClosingMessages> {
+    if (this.#closing) return this.#closing;
+    this.#status = 'closing';
+    const { transactionId, pseudonym, merchantId, merchantOperatorId, merchantCurrency } = this.ready;
+    const lastSeq = this.#list.count;
+    const lastVoucher = this.#vouchers.at(-1);
+    const terminate = await signTerminate(
+      this.#sessionKey,
+      { iss: pseudonym, aud: merchantId, nowMs },
+      { transactionId, by: 'customer', reason: 'customer_stop', lastSeq },
+    );
+    const record = await signCustomerRecord(
+      this.#sessionKey,
+      { iss: pseudonym, aud: merchantOperatorId, nowMs },
+      {
+        transactionId,
+        purchaseCount: this.#list.count,
+        totalMinor: this.#list.totalMinor,
+        currency: merchantCurrency,
+        purchaseListHash: this.#list.hashHex,
+        lastSeq,
+        ...(lastVoucher !== undefined ? { lastVoucher } : {}),
+      },
+    );
+    this.#closing = { terminate, record };
+    return this.#closing;
+  }
+
+  markClosed(recordStatus: string): TransactionSummary {
+    if (!this.#closing) throw new Error('assertion: closing a transaction that signed no record');
+    this.#status = 'closed';
+    const lastVoucher = this.#vouchers.at(-1);
+    this.#summary = {
+      ...this.info(),
+      ...(lastVoucher !== undefined ? { lastVoucher } : {}),
+      terminate: this.#closing.terminate,
+      terminateDelivered: this.terminateDelivered,
+      ...(this.terminateError !== undefined ? { terminateError: this.terminateError } : {}),
+      customerRecord: this.#closing.record,
+      recordStatus,
+    };
+    return this.#summary;
+  }
+
+  get summary(): TransactionSummary | undefined {
+    return this.#summary;
+  }
+
+  info(): TransactionInfo {
+    const r = this.ready;
+    return {
+      transactionId: r.transactionId,
+      pseudonym: r.pseudonym,
+      status: this.#status,
+      merchantId: r.merchantId,
+      currency: r.merchantCurrency,
+      depositMerchantMinor: r.depositMerchantMinor,
+      customerCurrency: r.customerCurrency,
+      depositCustomerMinor: r.depositCustomerMinor,
+      expiresAtMs: r.expiresAtMs,
+      purchaseCount: this.#list.count,
+      lastSeq: this.#list.count,
+      cumulativeMinor: this.#list.totalMinor,
+      purchaseListHash: this.#list.hashHex,
+    };
+  }
+
+  /** The purchase list with the voucher that paid each purchase, in order. */
+  purchases(): readonly { readonly purchase: Purchase; readonly voucher: string }[] {
+    return this.#purchases.map((purchase, i) => ({ purchase, voucher: this.#vouchers[i] ?? '' }));
+  }
+}
+
+/** Only the purchase fields: an item object with extra properties must not reach the hash or the voucher. */
+function pick(item: PurchaseItem): PurchaseItem {
+  return { sku: item.sku, description: item.description, priceMinor: item.priceMinor };
+}
