@@ -48,6 +48,10 @@ function openPostgres(url: string, poolSizeMax = POOL_SIZE_DEFAULT): Database {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle connection can drop (server restart, admin kill, a forced drop of a test database); pg
+  // then emits 'error' on the pool, which crashes the process when nobody listens. The pool has already
+  // discarded that client and the next query connects afresh, so there is nothing else to do.
+  pool.on('error', () => {});
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, engine: 'postgres', close: () => kysely.destroy() };
 }

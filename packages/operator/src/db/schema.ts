@@ -4,6 +4,19 @@ import type { ColumnType, Generated } from 'kysely';
 export interface Schema {
   ledger_accounts: LedgerAccountsTable;
   ledger_transfers: LedgerTransfersTable;
+  parties: PartiesTable;
+  party_keys: PartyKeysTable;
+  credit_limit_changes: CreditLimitChangesTable;
+  jws_replay: JwsReplayTable;
+  operator_keys: OperatorKeysTable;
+  billing_records: BillingRecordsTable;
+  am_sessions: AmSessionsTable;
+  am_transactions: AmTransactionsTable;
+  am_clearings: AmClearingsTable;
+  mta_transactions: MtaTransactionsTable;
+  mta_records: MtaRecordsTable;
+  mta_clearings: MtaClearingsTable;
+  mta_outbox: MtaOutboxTable;
 }
 
 export interface LedgerAccountsTable {
@@ -21,10 +34,12 @@ export interface LedgerAccountsTable {
 export interface LedgerTransfersTable {
   seq: Generated<bigint>;
   id: string;
+  kind: 'single' | 'pending' | 'post' | 'void' | 'expire';
   debit_account_id: string;
   credit_account_id: string;
   amount: bigint;
   currency: string;
+  /** 1 = linked (TigerBeetle's flag bit). */
   flags: number;
   pending_id: string | null;
   timeout_seconds: number;
@@ -33,4 +48,167 @@ export interface LedgerTransfersTable {
   code: number;
   user_data: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PartiesTable {
+  id: string;
+  kind: 'customer' | 'merchant';
+  display_name: string;
+  account_id: string;
+  currency: string;
+  endpoint_url: string | null;
+  credit_limit_minor: ColumnType<bigint, bigint | undefined, bigint>;
+  api_key_sha256: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PartyKeysTable {
+  kid: string;
+  party_id: string;
+  alg: 'ES256' | 'EdDSA';
+  /** The public JWK as JSON text: the same bytes back on both engines. */
+  public_jwk: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface CreditLimitChangesTable {
+  customer_id: string;
+  request_id: string;
+  credit_limit_minor: bigint;
+  previous_credit_limit_minor: bigint;
+  transfer_id: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface JwsReplayTable {
+  issuer: string;
+  jti: string;
+  expires_at: Date;
+}
+
+export interface OperatorKeysTable {
+  kid: string;
+  operator_id: string;
+  alg: 'ES256' | 'EdDSA';
+  private_jwk: string;
+  public_jwk: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface BillingRecordsTable {
+  transaction_id: string;
+  kind: 'withdrawal' | 'deposit';
+  party_id: string;
+  amount_minor: bigint;
+  currency: string;
+  rate_base: string;
+  rate_quote: string;
+  rate_numerator: bigint;
+  rate_denominator: bigint;
+  fee_minor: bigint;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface AmSessionsTable {
+  id: string;
+  customer_id: string;
+  next_transaction_seq: ColumnType<bigint, bigint | undefined, bigint>;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface AmTransactionsTable {
+  id: string;
+  session_id: string;
+  customer_id: string;
+  status: 'initiating' | 'open' | 'failed' | 'cleared';
+  initiation_jti: string;
+  initiation_jws: string;
+  merchant_id: string;
+  mta_operator_id: string;
+  pseudonym: string;
+  /** The session's public JWK as JSON text. */
+  session_key: string;
+  deposit_minor: bigint;
+  currency: string;
+  expires_at: Date;
+  hold_id: string;
+  merchant_currency: string | null;
+  deposit_merchant_minor: bigint | null;
+  rate_numerator: bigint | null;
+  rate_denominator: bigint | null;
+  mta_ack_jws: string | null;
+  session_ready_jws: string | null;
+  error_code: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface AmClearingsTable {
+  transaction_id: string;
+  outcome: string;
+  reason: string;
+  voucher_seq: bigint;
+  cleared_customer_minor: bigint;
+  released_customer_minor: bigint;
+  cleared_merchant_minor: bigint;
+  fee_minor: bigint;
+  ledger_transfer_id: string | null;
+  clearing_jws: string;
+  cleared_at: Date;
+}
+
+export interface MtaTransactionsTable {
+  id: string;
+  am_operator_id: string;
+  merchant_id: string;
+  status: 'open' | 'cleared';
+  pseudonym: string;
+  session_key: string;
+  offer_id: string;
+  deposit_customer_minor: bigint;
+  customer_currency: string;
+  deposit_merchant_minor: bigint;
+  merchant_currency: string;
+  rate_numerator: bigint;
+  rate_denominator: bigint;
+  expires_at: Date;
+  amended_initiation_jws: string;
+  merchant_ack_jws: string;
+  mta_ack_jws: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface MtaRecordsTable {
+  transaction_id: string;
+  side: 'customer' | 'merchant';
+  record_jws: string;
+  purchase_count: number;
+  total_minor: bigint;
+  purchase_list_hash: string;
+  last_seq: bigint;
+  last_voucher_jws: string | null;
+  received_at: Date;
+}
+
+export interface MtaClearingsTable {
+  transaction_id: string;
+  outcome: string;
+  reason: string;
+  voucher_seq: bigint;
+  cleared_merchant_minor: bigint;
+  cleared_customer_minor: bigint;
+  released_customer_minor: bigint;
+  /** The clearing body in its wire form (JSON text): signed afresh for each delivery. */
+  body: string;
+  cleared_at: Date;
+}
+
+export interface MtaOutboxTable {
+  transaction_id: string;
+  am_operator_id: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
+  last_error: string | null;
+  last_jws: string | null;
 }

@@ -12,6 +12,10 @@ export const LEDGER_BATCH_MAX = 8_190;
 export const PENDING_TIMEOUT_SECONDS_MAX = 31 * 24 * 3600;
 /** Ids are client-chosen, printable and bounded so they can be keys everywhere. */
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+/** Transfer `code` is a non-negative PostgreSQL integer. */
+export const TRANSFER_CODE_MAX = 2_147_483_647;
+/** Longest `userData` (string length), so a journal row stays small. */
+export const USER_DATA_LENGTH_MAX = 512;
 
 export const AccountFlags = {
   /** The account can never be overdrawn: debits (pending + posted) <= credits posted. */
@@ -65,7 +69,13 @@ export interface MovementInput extends TransferCommon {
   readonly timeoutSeconds?: number;
 }
 
-/** Resolves a hold. `post` may take part of it (`amountMinor`, default all); the rest is returned. */
+/**
+ * Resolves a hold. `post` may take part of it (`amountMinor` 1..hold amount,
+ * default all); the rest is returned. `void` takes no amount, 0, or exactly
+ * the hold amount. After the hold's deadline both fail with
+ * `pending_transfer_expired` (and the hold is expired then, if the sweeper
+ * has not done it yet).
+ */
 export interface ResolutionInput extends TransferCommon {
   readonly kind: 'post' | 'void';
   readonly pendingId: string;
@@ -77,7 +87,12 @@ export type TransferInput = MovementInput | ResolutionInput;
 export type TransferKind = 'single' | 'pending' | 'post' | 'void' | 'expire';
 export type PendingStatus = 'pending' | 'posted' | 'voided' | 'expired';
 
-/** A transfer as stored: resolutions carry the hold's accounts and the amount actually moved. */
+/**
+ * A transfer as stored: resolutions carry the hold's accounts and the amount
+ * actually moved (posted, or for void/expire the amount returned). An expiry
+ * is journalled as kind `expire` with id `<holdId>~expire` (`~` is never in a
+ * client id).
+ */
 export interface Transfer {
   readonly id: string;
   readonly kind: TransferKind;

@@ -1,7 +1,17 @@
 import type { Migration } from 'kysely/migration';
 import { ledger001 } from './001-ledger.ts';
+import { parties002 } from './002-parties.ts';
+import { operatorKeys003 } from './003-operator-keys.ts';
+import { billing004 } from './004-billing.ts';
+import { accountManager005 } from './005-account-manager.ts';
+import { mediatingTrustedAgent006 } from './006-mediating-trusted-agent.ts';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
   '001-ledger': ledger001,
+  '002-parties': parties002,
+  '003-operator-keys': operatorKeys003,
+  '004-billing': billing004,
+  '005-account-manager': accountManager005,
+  '006-mediating-trusted-agent': mediatingTrustedAgent006,
 };

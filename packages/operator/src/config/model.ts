@@ -1,0 +1,37 @@
+import type { DatabaseTarget } from '../db/database.ts';
+
+export const OPERATOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,31}$/;
+export const HOST_DEFAULT = '127.0.0.1';
+export const PORT_DEFAULT = 7070;
+export const DATA_DIR_ROOT_DEFAULT = '.tally';
+/** A shorter admin token is too easy to guess; generated ones are 256 bits. */
+export const ADMIN_TOKEN_LENGTH_MIN = 32;
+export const ADMIN_TOKEN_LENGTH_MAX = 256;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const LOG_LEVEL_DEFAULT: LogLevel = 'info';
+
+/** Everything an operator node needs to start, read once and checked before anything opens. */
+export interface OperatorConfig {
+  readonly operatorId: string;
+  /** ISO 4217 code of the operator's own books. */
+  readonly currency: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly database: DatabaseTarget;
+  /** Unset only for embedded storage (PGlite, memory): the node then generates one. */
+  readonly adminToken?: string;
+  readonly logLevel: LogLevel;
+}
+
+/** Command-line values; each wins over its environment variable. */
+export interface ConfigOverrides {
+  readonly operatorId?: string;
+  readonly currency?: string;
+  readonly host?: string;
+  readonly port?: string;
+  readonly dataDir?: string;
+  readonly memory?: boolean;
+  readonly logLevel?: string;
+}

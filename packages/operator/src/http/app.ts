@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import type { LogLevel } from '../config/model.ts';
+import { registerDocs } from './docs.ts';
+import { sendHttpError } from './envelope.ts';
+import { installErrorHandlers } from './error-handler.ts';
+import { loggerOptions } from './logger.ts';
+
+export type HttpApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** Every HTTP limit of the node, in one place. */
+export const HTTP_LIMITS = {
+  /** Signed messages are at most 64 KiB (JWS_BYTES_MAX) and nothing else is bigger. */
+  bodyBytesMax: 64 * 1024,
+  /** Whole request must arrive within this (slowloris). */
+  requestTimeoutMs: 15_000,
+  /** Idle socket. Longer than keep-alive so the server, not the socket timeout, closes idle connections. */
+  connectionTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  /** Routing to the answer: a handler still running after this gets a 503. */
+  handlerTimeoutMs: 10_000,
+  paramLengthMax: 256,
+} as const;
+
+export interface HttpAppOptions {
+  readonly logLevel: LogLevel;
+  readonly logStream?: { write(line: string): void };
+  readonly title: string;
+  readonly version: string;
+}
+
+/** The bare app: parsers, limits, error envelope and docs. Routes are added by the wiring (node.ts). */
+export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    logger: loggerOptions(options.logLevel, options.logStream),
+    bodyLimit: HTTP_LIMITS.bodyBytesMax,
+    requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+    connectionTimeout: HTTP_LIMITS.connectionTimeoutMs,
+    keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
+    handlerTimeout: HTTP_LIMITS.handlerTimeoutMs,
+    routerOptions: { maxParamLength: HTTP_LIMITS.paramLengthMax },
+    trustProxy: false,
+    // Our ids, never the caller's: a request id must be unique to be useful in logs.
+    requestIdHeader: false,
+    genReqId: () => randomUUID(),
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    frameworkErrors: (error, request, reply) => {
+      sendHttpError(request, reply, error.code === 'FST_ERR_BAD_URL' ? 'request_invalid' : 'internal');
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks bodies exactly as typed: no coercion of "12" to 12 or 12 to "12".
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.removeContentTypeParser('text/plain');
+  installErrorHandlers(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    reply.header('cache-control', 'no-store');
+  });
+  await registerDocs(app, { title: options.title, version: options.version });
+  return app;
+}

@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import { assert } from './assert.ts';
+import type { LedgerExecutor } from './model.ts';
+import { TRANSFER_FLAG_LINKED } from './rows.ts';
+import type { AccountState, TransferRecord } from './state.ts';
+
+export interface BatchWrite {
+  /** New journal rows, in order. */
+  readonly transfers: readonly TransferRecord[];
+  /** Locked accounts with their new absolute balances. */
+  readonly accounts: readonly AccountState[];
+  /** Holds that existed before the batch and were resolved in it. */
+  readonly resolvedHolds: readonly TransferRecord[];
+}
+
+/**
+ * Writes a whole batch in ONE round trip (`ledger_write_batch`, migration
+ * 001): insert the journal rows, set the balances, mark the resolved holds.
+ * A hot account is written once per batch. Balances are absolute: the rows
+ * are locked, so the values computed in memory are current. Returns each new
+ * id's seq.
+ */
+export async function writeBatch(ex: LedgerExecutor, write: BatchWrite): Promise<Map<string, bigint>> {
+  const { transfers: t, accounts: a, resolvedHolds: h } = write;
+  // Every balance change and every resolution has its journal row.
+  if (t.length === 0) {
+    assert(a.length === 0 && h.length === 0, 'balances or holds changed without a journal row');
+    return new Map();
+  }
+  const col = <T>(pick: (r: TransferRecord) => T): T[] => t.map(pick);
+  const { rows } = await sql<{ id: string; seq: bigint }>`
+    select id, seq from ledger_write_batch(
+      ${col((r) => r.id)}::text[], ${col((r) => r.kind)}::text[],
+      ${col((r) => r.debitAccountId)}::text[], ${col((r) => r.creditAccountId)}::text[],
+      ${col((r) => r.amountMinor)}::int8[], ${col((r) => r.currency)}::text[],
+      ${col((r) => (r.linked ? TRANSFER_FLAG_LINKED : 0))}::int4[], ${col((r) => r.pendingId)}::text[],
+      ${col((r) => r.timeoutSeconds)}::int4[], ${col((r) => r.expiresAt)}::timestamptz[],
+      ${col((r) => r.pendingStatus)}::text[], ${col((r) => r.code)}::int4[],
+      ${col((r) => r.userData)}::text[], ${col((r) => r.createdAt)}::timestamptz[],
+      ${a.map((x) => x.id)}::text[],
+      ${a.map((x) => x.debitsPendingMinor)}::int8[], ${a.map((x) => x.debitsPostedMinor)}::int8[],
+      ${a.map((x) => x.creditsPendingMinor)}::int8[], ${a.map((x) => x.creditsPostedMinor)}::int8[],
+      ${h.map((x) => x.id)}::text[], ${h.map((x) => x.pendingStatus)}::text[])`.execute(ex);
+  assert(rows.length === t.length, 'insert returned a different number of rows');
+  return new Map(rows.map((row) => [row.id, row.seq]));
+}

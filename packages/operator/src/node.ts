@@ -1,0 +1,146 @@
+import type { AddressInfo } from 'node:net';
+import packageJson from '../package.json' with { type: 'json' };
+import { resolveAdminToken } from './config/admin-token.ts';
+import type { OperatorConfig } from './config/model.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { createHttpApp, type HttpApp } from './http/app.ts';
+import { registerHealthRoutes } from './http/health.ts';
+import type { LedgerService } from './ledger/model.ts';
+import { createLedgerService } from './ledger/service.ts';
+import { startExpirySweeper } from './ledger/worker.ts';
+import { registerAccountRoutes } from './parties/account-routes.ts';
+import { createAccountsService } from './parties/accounts.ts';
+import { sha256Hex } from './parties/credentials.ts';
+import { ensureOperatorAccounts, type OperatorAccounts } from './parties/operator-accounts.ts';
+import { createDatabaseReplayGuard, type DatabaseReplayGuard } from './parties/replay-guard.ts';
+import { registerPartyRoutes } from './parties/routes.ts';
+import { createPartiesService, type PartiesService } from './parties/service.ts';
+import { startReplayPurger, type Worker } from './parties/worker.ts';
+
+/** Holds past their deadline are voided within about this long. */
+export const EXPIRY_SWEEP_INTERVAL_MS = 1_000;
+export const EXPIRY_SWEEP_BATCH_SIZE = 1_000;
+
+export interface OperatorDeps {
+  readonly config: Pick<OperatorConfig, 'operatorId' | 'currency' | 'logLevel'>;
+  readonly db: Database;
+  readonly adminToken: string;
+  readonly clock?: () => Date;
+  /** Where log lines go (tests read them); stdout when absent. */
+  readonly logStream?: { write(line: string): void };
+}
+
+export interface Operator {
+  readonly app: HttpApp;
+  readonly ledger: LedgerService;
+  readonly parties: PartiesService;
+  readonly operatorAccounts: OperatorAccounts;
+  readonly replayGuard: DatabaseReplayGuard;
+}
+
+/** All wiring of an operator node in one place: services from their deps, routes from the services. */
+export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
+  const { operatorId, currency } = deps.config;
+  const clock = deps.clock ?? (() => new Date());
+  const ledger = createLedgerService({ db: deps.db, clock });
+  const operatorAccounts = await ensureOperatorAccounts(ledger, operatorId, currency);
+  const parties = createPartiesService({
+    db: deps.db,
+    ledger,
+    operatorId,
+    currency,
+    operatorAccounts,
+    clock,
+  });
+  const accounts = createAccountsService({ db: deps.db, ledger, operatorAccounts });
+  const replayGuard = createDatabaseReplayGuard(deps.db.kysely, clock);
+  const auth = {
+    adminTokenSha256: sha256Hex(deps.adminToken),
+    authenticateApiKey: parties.authenticateApiKey,
+  };
+
+  const app = await createHttpApp({
+    logLevel: deps.config.logLevel,
+    title: `Tallystick operator ${operatorId}`,
+    version: packageJson.version,
+    ...(deps.logStream ? { logStream: deps.logStream } : {}),
+  });
+  registerHealthRoutes(app, { db: deps.db, operatorId, currency });
+  registerPartyRoutes(app, { parties, auth });
+  registerAccountRoutes(app, {
+    accounts,
+    auth,
+    signedTransfers: { parties, operatorId, replayGuard, clock },
+  });
+  await app.ready();
+  return { app, ledger, parties, operatorAccounts, replayGuard };
+}
+
+export interface OperatorNode extends Operator {
+  /** `http://host:port`, with the port actually bound (config port 0 picks one). */
+  readonly url: string;
+  readonly db: Database;
+  readonly adminToken: string;
+  readonly adminTokenSource: 'configured' | 'generated' | 'persisted';
+  /** Stops the workers, drains HTTP, closes the database; safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface NodeOptions {
+  readonly clock?: () => Date;
+  readonly logStream?: { write(line: string): void };
+}
+
+/** Opens the database (migrating it), wires the node, listens, and starts its background workers. */
+export async function startOperatorNode(
+  config: OperatorConfig,
+  options: NodeOptions = {},
+): Promise<OperatorNode> {
+  const db = await openDatabase(config.database);
+  let operator: Operator | undefined;
+  try {
+    // After the data dir lock is ours (openDatabase), so no two processes write the token file.
+    const adminToken = await resolveAdminToken(config);
+    operator = await buildOperator({ config, db, adminToken: adminToken.token, ...options });
+    await operator.app.listen({ host: config.host, port: config.port });
+    const workers: Worker[] = [
+      startExpirySweeper({
+        ledger: operator.ledger,
+        intervalMs: EXPIRY_SWEEP_INTERVAL_MS,
+        batchSize: EXPIRY_SWEEP_BATCH_SIZE,
+        logger: operator.app.log,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
+      startReplayPurger(operator.replayGuard, operator.app.log),
+    ];
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= closeNode(operator as Operator, db, workers);
+      return closing;
+    };
+    return {
+      ...operator,
+      url: urlOf(config.host, operator.app.server.address() as AddressInfo),
+      db,
+      adminToken: adminToken.token,
+      adminTokenSource: adminToken.source,
+      close,
+    };
+  } catch (error) {
+    await operator?.app.close();
+    await db.close();
+    throw error;
+  }
+}
+
+async function closeNode(operator: Operator, db: Database, workers: readonly Worker[]): Promise<void> {
+  await Promise.all(workers.map((worker) => worker.stop()));
+  await operator.app.close();
+  await db.close();
+}
+
+/** A wildcard host is not an address to connect to; show the loopback one instead. */
+function urlOf(host: string, address: AddressInfo): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`;
+}

@@ -1,0 +1,11 @@
+export { registerAccountRoutes } from './account-routes.ts';
+export { type AccountsService, createAccountsService } from './accounts.ts';
+export type { AuthDeps } from './auth.ts';
+export { sha256Hex } from './credentials.ts';
+export { PARTY_ERROR_MESSAGES, PARTY_ERROR_STATUS, type PartyError } from './errors.ts';
+export * from './model.ts';
+export { ensureOperatorAccounts, type OperatorAccounts, operatorAccountIds } from './operator-accounts.ts';
+export { createDatabaseReplayGuard, type DatabaseReplayGuard } from './replay-guard.ts';
+export { registerPartyRoutes } from './routes.ts';
+export { createPartiesService, type PartiesService } from './service.ts';
+export { TRANSFER_MESSAGE_TYPE } from './signed-transfer.ts';

@@ -1,0 +1,60 @@
+import type { Database } from '../db/database.ts';
+import type { LedgerService } from '../ledger/model.ts';
+import { partyIdOfApiKey, secretMatches } from './credentials.ts';
+import { type CreditLimitChange, type CreditLimitInput, setCreditLimit } from './credit-limit.ts';
+import type { PartyError } from './errors.ts';
+import type { Party, PartyKey, Registration } from './model.ts';
+import type { OperatorAccounts } from './operator-accounts.ts';
+import { type RegistrationInput, registerParty } from './registration.ts';
+import { findKey, findKeysOfParty, findPartyById, findPartyCredentials } from './repository.ts';
+
+export interface PartiesDeps {
+  readonly db: Database;
+  readonly ledger: LedgerService;
+  readonly operatorId: string;
+  readonly currency: string;
+  readonly operatorAccounts: OperatorAccounts;
+  readonly clock: () => Date;
+}
+
+export interface PartiesService {
+  registerCustomer(input: {
+    readonly displayName: string;
+    readonly publicJwk: Readonly<Record<string, unknown>>;
+    readonly creditLimitMinor: bigint;
+  }): Promise<Registration | PartyError>;
+  registerMerchant(input: {
+    readonly displayName: string;
+    readonly publicJwk: Readonly<Record<string, unknown>>;
+    readonly endpointUrl: string;
+  }): Promise<Registration | PartyError>;
+  findParty(partyId: string): Promise<Party | undefined>;
+  keysOf(partyId: string): Promise<readonly PartyKey[]>;
+  /** The party an API key belongs to, or undefined for a wrong, unknown or malformed key. */
+  authenticateApiKey(apiKey: string): Promise<Party | undefined>;
+  /** The key with this id when it belongs to `partyId`: a party can only sign as itself. */
+  findKeyOf(partyId: string, kid: string): Promise<PartyKey | undefined>;
+  setCreditLimit(input: CreditLimitInput): Promise<CreditLimitChange | PartyError>;
+}
+
+export function createPartiesService(deps: PartiesDeps): PartiesService {
+  const db = deps.db.kysely;
+  const register = (input: RegistrationInput) => registerParty(deps, input);
+  return {
+    registerCustomer: (input) => register({ ...input, kind: 'customer', endpointUrl: null }),
+    registerMerchant: (input) => register({ ...input, kind: 'merchant', creditLimitMinor: 0n }),
+    findParty: (partyId) => findPartyById(db, partyId),
+    keysOf: (partyId) => findKeysOfParty(db, partyId),
+    async authenticateApiKey(apiKey) {
+      const partyId = partyIdOfApiKey(apiKey);
+      if (partyId === undefined) return undefined;
+      const found = await findPartyCredentials(db, partyId);
+      return found && secretMatches(apiKey, found.apiKeySha256) ? found.party : undefined;
+    },
+    async findKeyOf(partyId, kid) {
+      const key = await findKey(db, kid);
+      return key?.partyId === partyId ? key : undefined;
+    },
+    setCreditLimit: (input) => setCreditLimit(deps, input),
+  };
+}
