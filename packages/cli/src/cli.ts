@@ -1,6 +1,8 @@
 import { ConfigError } from '@tallystick/operator';
+import { demo } from './commands/demo.ts';
 import { operatorServe } from './commands/operator-serve.ts';
 import { start } from './commands/start.ts';
+import { verify } from './commands/verify.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.ts';
 import { USAGE } from './usage.ts';
 
@@ -9,7 +11,9 @@ type Command = (args: readonly string[], io: CliIo) => Promise<number>;
 /** Commands by their words; the longest match wins, the rest are its arguments. */
 const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['start', start],
+  ['demo', demo],
   ['operator serve', operatorServe],
+  ['verify', verify],
 ]);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -1,14 +1,24 @@
 export const USAGE = `tally: the Tallystick command line
 
 Usage:
-  tally start [--port <n>] [--memory]
-      Start a local network on this machine (for now: one operator "local" in EUR,
-      data in ./.tally/local, http://127.0.0.1:7070).
+  tally start [--port <n>] [--data-dir <dir> | --memory] [--log-level <level>]
+      Start a local network on this machine until Ctrl+C: operator op-a (SEK) with a
+      funded demo customer, operator op-b (EUR) with a demo shop, on ports n, n+1, n+2
+      (default 7070). Data (and the demo credentials) in ./.tally, kept across restarts.
+
+  tally demo [--scenario <name>] [--json]
+      Run one trading session on a throw-away network in this process and narrate it
+      (--json: one JSON object). Scenarios: normal, exhaust, merchant-stop, timeout,
+      mismatch, missing-customer-record.
 
   tally operator serve --id <id> --currency <CUR> [--port <n>] [--host <host>]
                        [--memory | --data-dir <dir>] [--log-level <level>]
       Run one operator node. Storage: --memory, --data-dir, else DATABASE_URL
       (PostgreSQL; needs TALLY_ADMIN_TOKEN), else ./.tally/<id>.
+
+  tally verify <indicium | image.png | receipt.pdf> [--trust <file>] [--verifier-key <jwk>] [--json]
+      Check an indicium, ticket or receipt offline against a trust list (GET /v1/trust-list;
+      default ./tally-trust.json). Exit 1 when anything was altered or is untrusted.
 
   tally --help
 

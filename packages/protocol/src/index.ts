@@ -4,3 +4,7 @@ export * from './messages/index.ts';
 export * from './money/index.ts';
 export * from './session/index.ts';
 export * from './voucher/index.ts';
+export * from './cose/index.ts';
+export * from './indicium/index.ts';
+export * from './payword/index.ts';
+export * from './x402/index.ts';

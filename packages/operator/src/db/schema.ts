@@ -17,6 +17,14 @@ export interface Schema {
   mta_records: MtaRecordsTable;
   mta_clearings: MtaClearingsTable;
   mta_outbox: MtaOutboxTable;
+  psd_keys: PsdKeysTable;
+  psd_registers: PsdRegistersTable;
+  psd_register_entries: PsdRegisterEntriesTable;
+  customer_aliases: CustomerAliasesTable;
+  purchase_requests: PurchaseRequestsTable;
+  webhook_outbox: WebhookOutboxTable;
+  fulfilment_items: FulfilmentItemsTable;
+  funding_instruments: FundingInstrumentsTable;
 }
 
 export interface LedgerAccountsTable {
@@ -211,4 +219,115 @@ export interface MtaOutboxTable {
   delivered_at: Date | null;
   last_error: string | null;
   last_jws: string | null;
+}
+
+export interface PsdKeysTable {
+  psd_id: string;
+  label: string;
+  kind: 'sign' | 'exchange' | 'kek';
+  kid: string;
+  alg: string;
+  public_jwk: string | null;
+  /** The private or secret key, AES-GCM sealed under the PSD's master key (base64url of iv || ciphertext). */
+  sealed_secret: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PsdRegistersTable {
+  psd_id: string;
+  register: string;
+  seq: bigint;
+  ascending_minor: bigint;
+  descending_minor: bigint;
+  piece_count: bigint;
+  control_sum_minor: bigint;
+  hash: string;
+}
+
+export interface PsdRegisterEntriesTable {
+  psd_id: string;
+  register: string;
+  seq: bigint;
+  op: 'credit' | 'debit';
+  amount_minor: bigint;
+  ascending_minor: bigint;
+  descending_minor: bigint;
+  piece_count: bigint;
+  control_sum_minor: bigint;
+  ref: string;
+  prev_hash: string;
+  hash: string;
+  signature: string;
+  kid: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface CustomerAliasesTable {
+  alias: string;
+  customer_id: string;
+  pseudonym: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PurchaseRequestsTable {
+  id: string;
+  merchant_id: string;
+  merchant_request_id: string;
+  customer_id: string;
+  customer_ref: string;
+  amount_minor: bigint;
+  currency: string;
+  description: string;
+  /** The item list in its canonical JSON form. */
+  items: string;
+  items_hash: string;
+  body_sha256: string;
+  expires_at: Date;
+  status: 'pending' | 'affirmed' | 'declined';
+  request_jws: string;
+  answer_jws: string | null;
+  answer_method: 'jws' | 'webauthn' | null;
+  transfer_id: string | null;
+  fee_minor: bigint | null;
+  answered_at: Date | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface WebhookOutboxTable {
+  id: string;
+  merchant_id: string;
+  url: string;
+  event_type: string;
+  payload: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
+  failed_at: Date | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface FulfilmentItemsTable {
+  id: string;
+  request_id: string;
+  merchant_id: string;
+  customer_id: string;
+  kind: 'shipment' | 'ticket' | 'indicium' | 'certificate';
+  status: string;
+  data: string;
+  indicium: string | null;
+  indicium_text: string | null;
+  checked_in_at: Date | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface FundingInstrumentsTable {
+  id: string;
+  party_id: string;
+  kind: 'card' | 'iban';
+  masked: string;
+  kek_label: string;
+  wrapped_key: string;
+  ciphertext: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
 }

@@ -5,6 +5,10 @@ import { operatorKeys003 } from './003-operator-keys.ts';
 import { billing004 } from './004-billing.ts';
 import { accountManager005 } from './005-account-manager.ts';
 import { mediatingTrustedAgent006 } from './006-mediating-trusted-agent.ts';
+import { psd010 } from './010-psd.ts';
+import { purchaseRequests011 } from './011-purchase-requests.ts';
+import { fulfilment012 } from './012-fulfilment.ts';
+import { fundingInstruments013 } from './013-funding-instruments.ts';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +18,8 @@ export const migrations: Record<string, Migration> = {
   '004-billing': billing004,
   '005-account-manager': accountManager005,
   '006-mediating-trusted-agent': mediatingTrustedAgent006,
+  '010-psd': psd010,
+  '011-purchase-requests': purchaseRequests011,
+  '012-fulfilment': fulfilment012,
+  '013-funding-instruments': fundingInstruments013,
 };

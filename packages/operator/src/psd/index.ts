@@ -1,0 +1,3 @@
+export * from './model.ts';
+export { verifyRegisterChain } from './registers.ts';
+export { createSoftwarePsd, type SoftwarePsdDeps } from './software.ts';

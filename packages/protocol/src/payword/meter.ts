@@ -1,0 +1,144 @@
+import type { PaywordError } from './errors.ts';
+import { equalBytes, type HashStep, hashSteps, hexToBytes32, sha256Step } from './hash.ts';
+import { PAYWORD_REORDER_WINDOW, PAYWORD_STEPS_AHEAD_MAX } from './limits.ts';
+
+/** What the signed initiation committed to (`hashChain`), with the deposit it may not exceed. */
+export interface PaywordMeterOptions {
+  readonly rootHex: string;
+  /** In the merchant's currency. */
+  readonly unitPriceMinor: bigint;
+  readonly lengthMax: number;
+  /** The merchant-side deposit: index × unit price may not exceed it. */
+  readonly depositMinor: bigint;
+  readonly step?: HashStep;
+  readonly reorderWindow?: number;
+  readonly stepsAheadMax?: number;
+}
+
+/** A payment of `units` units revealing `w_index`: it pays units index-units+1 … index. */
+export interface PaywordClaim {
+  readonly index: number;
+  readonly units: number;
+  readonly preimage: Uint8Array;
+}
+
+/** Units held for one request until its handler succeeded (commit) or failed (release). */
+export interface PaywordReservation {
+  readonly index: number;
+  readonly units: number;
+  readonly amountMinor: bigint;
+}
+
+export interface PaywordCommitted {
+  readonly index: number;
+  readonly units: number;
+  readonly amountMinor: bigint;
+  /** Units served so far × unit price: what the merchant claims. */
+  readonly cumulativeMinor: bigint;
+  /** The highest committed index and its preimage: the clearing proof. */
+  readonly topIndex: number;
+}
+
+/**
+ * The merchant's side of one PayWord chain, in memory and synchronous: a
+ * payment costs |index − anchor| hashes (one, for a wallet paying in order).
+ * Out-of-order arrival within `reorderWindow` is accepted; every unit is paid
+ * once (a replayed preimage, or one overlapping a paid unit, is refused).
+ * Reserve before serving, commit after the handler succeeded, release if it
+ * failed: a released unit can be paid again with the same preimage.
+ */
+export class PaywordMeter {
+  readonly unitPriceMinor: bigint;
+  readonly lengthMax: number;
+  readonly depositMinor: bigint;
+  readonly #step: HashStep;
+  readonly #window: number;
+  readonly #aheadMax: number;
+  /** The deepest verified preimage: every check hashes to or from it. */
+  #anchorIndex = 0;
+  #anchor: Uint8Array;
+  /** Units reserved or committed, within the window below the anchor. */
+  readonly #taken = new Set<number>();
+  #committedUnits = 0;
+  #topIndex = 0;
+  #topPreimage: Uint8Array | undefined;
+
+  constructor(options: PaywordMeterOptions) {
+    this.unitPriceMinor = options.unitPriceMinor;
+    this.lengthMax = options.lengthMax;
+    this.depositMinor = options.depositMinor;
+    this.#anchor = hexToBytes32(options.rootHex);
+    this.#step = options.step ?? sha256Step;
+    this.#window = options.reorderWindow ?? PAYWORD_REORDER_WINDOW;
+    this.#aheadMax = options.stepsAheadMax ?? PAYWORD_STEPS_AHEAD_MAX;
+    if (this.unitPriceMinor <= 0n) throw new RangeError('unitPriceMinor must be positive');
+  }
+
+  reserve(claim: PaywordClaim): PaywordReservation | PaywordError {
+    const { index, units, preimage } = claim;
+    if (!Number.isSafeInteger(index) || !Number.isSafeInteger(units) || units < 1 || index < units) {
+      return 'payword_malformed';
+    }
+    if (preimage.length !== 32) return 'payword_malformed';
+    if (index > this.lengthMax) return 'payword_beyond_chain';
+    if (BigInt(index) * this.unitPriceMinor > this.depositMinor) return 'payword_exceeds_deposit';
+    if (index - this.#anchorIndex > this.#aheadMax) return 'payword_too_far_ahead';
+    const floor = this.#anchorIndex - this.#window;
+    for (let u = index - units + 1; u <= index; u++) {
+      if (u <= floor || this.#taken.has(u)) return 'payword_replayed';
+    }
+    if (!this.#onChain(index, preimage)) return 'payword_not_on_chain';
+    for (let u = index - units + 1; u <= index; u++) this.#taken.add(u);
+    if (index > this.#anchorIndex) this.#moveAnchor(index, preimage);
+    return { index, units, amountMinor: BigInt(units) * this.unitPriceMinor };
+  }
+
+  commit(reservation: PaywordReservation, preimage: Uint8Array): PaywordCommitted {
+    this.#committedUnits += reservation.units;
+    if (reservation.index > this.#topIndex) {
+      this.#topIndex = reservation.index;
+      this.#topPreimage = preimage;
+    }
+    return {
+      index: reservation.index,
+      units: reservation.units,
+      amountMinor: reservation.amountMinor,
+      cumulativeMinor: this.cumulativeMinor,
+      topIndex: this.#topIndex,
+    };
+  }
+
+  /** The handler failed: the units are free again (the same preimage may pay them later). */
+  release(reservation: PaywordReservation): void {
+    for (let u = reservation.index - reservation.units + 1; u <= reservation.index; u++) this.#taken.delete(u);
+  }
+
+  get committedUnits(): number {
+    return this.#committedUnits;
+  }
+
+  get cumulativeMinor(): bigint {
+    return BigInt(this.#committedUnits) * this.unitPriceMinor;
+  }
+
+  /** The highest committed index and its preimage (undefined before the first payment). */
+  get top(): { readonly index: number; readonly preimage: Uint8Array } | undefined {
+    return this.#topPreimage ? { index: this.#topIndex, preimage: this.#topPreimage } : undefined;
+  }
+
+  #onChain(index: number, preimage: Uint8Array): boolean {
+    if (index > this.#anchorIndex) {
+      return equalBytes(hashSteps(preimage, index - this.#anchorIndex, this.#step), this.#anchor);
+    }
+    return equalBytes(hashSteps(this.#anchor, this.#anchorIndex - index, this.#step), preimage);
+  }
+
+  #moveAnchor(index: number, preimage: Uint8Array): void {
+    this.#anchorIndex = index;
+    this.#anchor = preimage;
+    if (this.#taken.size > 2 * this.#window) {
+      const floor = index - this.#window;
+      for (const u of this.#taken) if (u <= floor) this.#taken.delete(u);
+    }
+  }
+}
