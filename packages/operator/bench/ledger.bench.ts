@@ -11,7 +11,7 @@ import { openDatabase } from '../src/db/database.ts';
 import type { LedgerExecutor, TransferInput } from '../src/ledger/model.ts';
 import { createLedgerService } from '../src/ledger/service.ts';
 import { ledgerViolations } from '../src/ledger/testing/invariants.ts';
-import { runPgbench } from './pgbench.ts';
+import { initPgbench, runPgbench } from './pgbench.ts';
 import {
   type AccountSet,
   createBenchAccounts,
@@ -37,23 +37,29 @@ type Row = { scenario: Scenario; accounts: AccountSet; runs: Measurement[] };
 async function main(): Promise<void> {
   const suffix = `${process.pid}_${Date.now().toString(36)}`;
   const ledgerDb = `tally_bench_${suffix}`;
-  const pgbenchDb = `tally_pgbench_${suffix}`;
+  const pgbench = { serverUrl: SERVER_URL, database: `tally_pgbench_${suffix}`, ...PGBENCH };
   await admin(`create database ${ledgerDb}`);
-  await admin(`create database ${pgbenchDb}`);
+  await admin(`create database ${pgbench.database}`);
   try {
-    const rows = await benchLedger(withDatabase(SERVER_URL, ledgerDb));
-    console.log(
-      `\npgbench -i -s ${PGBENCH.scale}; pgbench -c ${PGBENCH.clients} -j ${PGBENCH.threads} -T ${PGBENCH.durationSeconds} ...`,
-    );
-    const pgbenchTps = await runPgbench({ serverUrl: SERVER_URL, database: pgbenchDb, ...PGBENCH });
+    const hasPgbench = await initPgbench(pgbench);
+    let pgbenchTps: number | null = null;
+    // pgbench runs between the ledger rounds, so all of them see the machine in the same mood.
+    const between = async () => {
+      if (!hasPgbench) return;
+      console.log(
+        `pgbench -c ${PGBENCH.clients} -j ${PGBENCH.threads} -T ${PGBENCH.durationSeconds} (scale ${PGBENCH.scale}) ...`,
+      );
+      pgbenchTps = await runPgbench(pgbench);
+    };
+    const rows = await benchLedger(withDatabase(SERVER_URL, ledgerDb), between);
     report(rows, pgbenchTps);
   } finally {
     await admin(`drop database if exists ${ledgerDb} with (force)`);
-    await admin(`drop database if exists ${pgbenchDb} with (force)`);
+    await admin(`drop database if exists ${pgbench.database} with (force)`);
   }
 }
 
-async function benchLedger(url: string): Promise<Row[]> {
+async function benchLedger(url: string, between: () => Promise<void>): Promise<Row[]> {
   const db = await openDatabase({ kind: 'postgres', url, poolSizeMax: CLIENTS + 4 });
   try {
     const direct = createLedgerService({ db });
@@ -71,8 +77,9 @@ async function benchLedger(url: string): Promise<Row[]> {
       return added.runs;
     };
     for (let round = 1; round <= ROUNDS; round++) {
+      if (round === Math.floor(ROUNDS / 2) + 1) await between();
       for (const accounts of [SPREAD, HOT]) {
-        process.stdout.write(`round ${round}/${ROUNDS}, ${accounts.name} ...\n`);
+        console.log(`round ${round}/${ROUNDS}, ${accounts.name} ...`);
         row('single, direct', accounts).push(
           await measureSingles(sendDirect, accounts, CLIENTS, SINGLE_DURATION_MS),
         );

@@ -14,39 +14,44 @@ export interface PgbenchOptions {
 }
 
 /**
- * The yardstick: stock pgbench TPC-B-like on the same server, `-i -s <scale>`
- * into its own database and then a timed run. Returns tps, or null when
- * pgbench is not installed.
+ * The yardstick: stock pgbench TPC-B-like on the same server. `initPgbench`
+ * loads `-i -s <scale>` into its own database (false when pgbench is not
+ * installed), `runPgbench` runs it for a while and returns tps.
  */
-export async function runPgbench(options: PgbenchOptions): Promise<number | null> {
+export async function initPgbench(options: PgbenchOptions): Promise<boolean> {
+  try {
+    await run('pgbench', ['-i', '-q', '-s', String(options.scale), options.database], {
+      env: pgEnv(options),
+    });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+export async function runPgbench(options: PgbenchOptions): Promise<number> {
+  const args = [
+    '-c',
+    String(options.clients),
+    '-j',
+    String(options.threads),
+    '-T',
+    String(options.durationSeconds),
+  ];
+  const { stdout } = await run('pgbench', [...args, options.database], { env: pgEnv(options) });
+  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
+  if (!match?.[1]) throw new Error(`could not read tps from pgbench output:\n${stdout}`);
+  return Number(match[1]);
+}
+
+function pgEnv(options: PgbenchOptions): NodeJS.ProcessEnv {
   const url = new URL(options.serverUrl);
-  const env = {
+  return {
     ...process.env,
     PGHOST: url.hostname,
     PGPORT: url.port || '5432',
     PGUSER: decodeURIComponent(url.username) || 'postgres',
     ...(url.password ? { PGPASSWORD: decodeURIComponent(url.password) } : {}),
   };
-  try {
-    await run('pgbench', ['-i', '-q', '-s', String(options.scale), options.database], { env });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
-  const { stdout } = await run(
-    'pgbench',
-    [
-      '-c',
-      String(options.clients),
-      '-j',
-      String(options.threads),
-      '-T',
-      String(options.durationSeconds),
-      options.database,
-    ],
-    { env },
-  );
-  const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout);
-  if (!match?.[1]) throw new Error(`could not read tps from pgbench output:\n${stdout}`);
-  return Number(match[1]);
 }

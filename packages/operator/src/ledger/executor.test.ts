@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountFlags } from './model.ts';
 import { account, balances, codes, openTestLedger, single, type TestLedger } from './testing/fixtures.ts';
 import { ledgerViolations } from './testing/invariants.ts';
 
@@ -43,5 +44,27 @@ describe("inside a caller's transaction", () => {
       executor: t.db.kysely,
     });
     expect(typeof results !== 'string' && codes(results)).toEqual(['ok']);
+  });
+});
+
+describe('a duplicate racing its original', () => {
+  it('is a replay once the original commits, even if it no longer fits the limit', async () => {
+    await t.ledger.createAccounts([
+      account('lim', { flags: AccountFlags.debitsMustNotExceedCredits }),
+      account('src'),
+    ]);
+    await t.ledger.createTransfers([single('lim-fund', 'src', 'lim', 10n)]);
+    const original = single('dup-race', 'lim', 'src', 10n);
+    let duplicate: ReturnType<typeof t.ledger.createTransfers> | undefined;
+    await t.db.kysely.transaction().execute(async (trx) => {
+      const results = await t.ledger.createTransfers([original], { executor: trx });
+      expect(typeof results !== 'string' && codes(results)).toEqual(['ok']);
+      // The duplicate starts while the original holds the account locks, uncommitted.
+      duplicate = t.ledger.createTransfers([original]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    });
+    const results = await duplicate;
+    expect(typeof results !== 'string' && results && codes(results)).toEqual(['replayed']);
+    expect(await balances(t.ledger, 'lim')).toMatchObject({ debitsPosted: 10n, creditsPosted: 10n });
   });
 });

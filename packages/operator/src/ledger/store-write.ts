@@ -11,6 +11,12 @@ export interface BatchWrite {
   readonly accounts: readonly AccountState[];
   /** Holds that existed before the batch and were resolved in it. */
   readonly resolvedHolds: readonly TransferRecord[];
+  /**
+   * Ids of inputs the batch refused, read as not existing: if one exists by
+   * now (a concurrent original committed), the write fails with 40001 and
+   * the batch is retried, so a duplicate is replayed, never refused.
+   */
+  readonly absentIds: readonly string[];
 }
 
 /**
@@ -21,12 +27,13 @@ export interface BatchWrite {
  * id's seq.
  */
 export async function writeBatch(ex: LedgerExecutor, write: BatchWrite): Promise<Map<string, bigint>> {
-  const { transfers: t, accounts: a, resolvedHolds: h } = write;
+  const { transfers: t, accounts: a, resolvedHolds: h, absentIds } = write;
   // Every balance change and every resolution has its journal row.
-  if (t.length === 0) {
-    assert(a.length === 0 && h.length === 0, 'balances or holds changed without a journal row');
-    return new Map();
-  }
+  assert(
+    t.length > 0 || (a.length === 0 && h.length === 0),
+    'balances or holds changed without a journal row',
+  );
+  if (t.length === 0 && absentIds.length === 0) return new Map();
   const col = <T>(pick: (r: TransferRecord) => T): T[] => t.map(pick);
   const { rows } = await sql<{ id: string; seq: bigint }>`
     select id, seq from ledger_write_batch(
@@ -40,7 +47,8 @@ export async function writeBatch(ex: LedgerExecutor, write: BatchWrite): Promise
       ${a.map((x) => x.id)}::text[],
       ${a.map((x) => x.debitsPendingMinor)}::int8[], ${a.map((x) => x.debitsPostedMinor)}::int8[],
       ${a.map((x) => x.creditsPendingMinor)}::int8[], ${a.map((x) => x.creditsPostedMinor)}::int8[],
-      ${h.map((x) => x.id)}::text[], ${h.map((x) => x.pendingStatus)}::text[])`.execute(ex);
+      ${h.map((x) => x.id)}::text[], ${h.map((x) => x.pendingStatus)}::text[],
+      ${absentIds}::text[])`.execute(ex);
   assert(rows.length === t.length, 'insert returned a different number of rows');
   return new Map(rows.map((row) => [row.id, row.seq]));
 }

@@ -17,7 +17,8 @@ import { isLedgerId, isResolution } from './validate.ts';
  *      which input ids already exist,
  *   3. read those existing transfers (replays)                 - only if any,
  *   4. run the pure state machine in memory,
- *   5. write journal rows, balances and resolved holds in one statement.
+ *   5. write journal rows, balances and resolved holds in one statement,
+ *      re-checking (fresh snapshot) that no refused id appeared meanwhile.
  * Each group is one caller's inputs: results come back per group, and a
  * linked chain never crosses a group boundary.
  */
@@ -39,8 +40,13 @@ export async function executeTransferGroups(
   const state = new LedgerState(locked.accounts, [...holds, ...existing]);
   expireDueHolds(state, holdIds, now);
   const outcomes = groups.map((group) => executeTransfers(state, group, now));
-  await write(ex, state);
+  await write(ex, state, refusedUnknownIds(state, outcomes.flat()));
   return outcomes.map((group) => group.map(toResult));
+}
+
+/** Refused inputs whose ids the batch never saw as transfers: the write re-checks them. */
+function refusedUnknownIds(state: LedgerState, outcomes: readonly TransferOutcome[]): string[] {
+  return distinct(outcomes.flatMap((o) => (!o.ok && state.transfer(o.id) === undefined ? [o.id] : [])));
 }
 
 /** The sweeper's batch: expire up to `limit` due holds, with the same locking order as any batch. */
@@ -58,16 +64,17 @@ export async function expireHolds(ex: LedgerExecutor, now: Date, limit: number):
     now,
   );
   assert(expired === holds.length, 'a locked due hold was not expired');
-  await write(ex, state);
+  await write(ex, state, []);
   return expired;
 }
 
-async function write(ex: LedgerExecutor, state: LedgerState): Promise<void> {
+async function write(ex: LedgerExecutor, state: LedgerState, absentIds: readonly string[]): Promise<void> {
   const transfers = state.created();
   const seqs = await writeBatch(ex, {
     transfers,
     accounts: state.changedAccounts(),
     resolvedHolds: state.resolvedHolds(),
+    absentIds,
   });
   for (const record of transfers) {
     const seq = seqs.get(record.id);
