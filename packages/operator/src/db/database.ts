@@ -10,7 +10,8 @@ import type { Schema } from './schema.ts';
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSizeMax?: number }
   | { readonly kind: 'pglite'; readonly dataDir: string }
-  | { readonly kind: 'memory' };
+  /** `template`: a PGlite data-dir dump to start from (tests use one migrated copy instead of initdb each time). */
+  | { readonly kind: 'memory'; readonly template?: Blob };
 
 /** The one small interface both engines sit behind: a Kysely instance with the same SQL on both. */
 export interface Database {
@@ -57,13 +58,14 @@ function openPostgres(url: string, poolSizeMax = POOL_SIZE_DEFAULT): Database {
 }
 
 async function openPGlite(
-  target: { kind: 'pglite'; dataDir: string } | { kind: 'memory' },
+  target: { kind: 'pglite'; dataDir: string } | { kind: 'memory'; template?: Blob },
 ): Promise<Database> {
   let lock: DataDirLock | undefined;
   if (target.kind === 'pglite') lock = await acquireDataDirLock(target.dataDir);
   try {
     const pglite = await PGlite.create({
       ...(target.kind === 'pglite' ? { dataDir: target.dataDir } : {}),
+      ...(target.kind === 'memory' && target.template ? { loadDataDir: target.template } : {}),
       parsers: { [INT8_OID]: parseInt8 },
     });
     const kysely = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
@@ -79,5 +81,21 @@ async function openPGlite(
   } catch (error) {
     await lock?.release();
     throw error;
+  }
+}
+
+/**
+ * A migrated, empty PGlite database as a data-dir dump. Starting from it skips
+ * initdb and the migrations (about 0.5 s instead of several), which is what
+ * lets every test file have a database of its own.
+ */
+export async function createPGliteTemplate(): Promise<Blob> {
+  const pglite = await PGlite.create({ parsers: { [INT8_OID]: parseInt8 } });
+  try {
+    const kysely = new Kysely<Schema>({ dialect: new PGliteDialect(pglite) });
+    await migrateToLatest(kysely);
+    return await pglite.dumpDataDir('none');
+  } finally {
+    await pglite.close();
   }
 }

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { type Database, openDatabase } from '../../src/db/database.ts';
 
@@ -7,7 +8,7 @@ import { type Database, openDatabase } from '../../src/db/database.ts';
  */
 export async function openTestDatabase(): Promise<Database> {
   const serverUrl = process.env.TEST_DATABASE_URL;
-  if (!serverUrl) return openDatabase({ kind: 'memory' });
+  if (!serverUrl) return openDatabase({ kind: 'memory', ...(await pgliteTemplate()) });
   const name = `tally_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   await adminQuery(serverUrl, `create database ${name}`);
   const url = new URL(serverUrl);
@@ -34,4 +35,13 @@ async function adminQuery(serverUrl: string, text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+let template: Promise<Blob | undefined> | undefined;
+
+/** The migrated template made by global-setup.ts, read once per test process. */
+function pgliteTemplate(): Promise<{ template?: Blob }> {
+  const path = process.env.TALLY_PGLITE_TEMPLATE;
+  template ??= path ? readFile(path).then((bytes) => new Blob([bytes])) : Promise.resolve(undefined);
+  return template.then((blob) => (blob ? { template: blob } : {}));
 }
