@@ -3,6 +3,8 @@ import packageJson from '../package.json' with { type: 'json' };
 import { resolveAdminToken } from './config/admin-token.ts';
 import type { OperatorConfig } from './config/model.ts';
 import { type Database, openDatabase } from './db/database.ts';
+import { createOperatorDirectory } from './federation/directory.ts';
+import { importOperatorPublicKey, loadOrCreateOperatorKey } from './federation/operator-key.ts';
 import { createHttpApp, type HttpApp } from './http/app.ts';
 import { registerHealthRoutes } from './http/health.ts';
 import type { LedgerService } from './ledger/model.ts';
@@ -16,18 +18,26 @@ import { createDatabaseReplayGuard, type DatabaseReplayGuard } from './parties/r
 import { registerPartyRoutes } from './parties/routes.ts';
 import { createPartiesService, type PartiesService } from './parties/service.ts';
 import { startReplayPurger, type Worker } from './parties/worker.ts';
+import { createTableRateSource } from './rates/table.ts';
+import { type RequestToPay, type RequestToPayOptions, wireRequestToPay } from './requests/wiring.ts';
+import { createTradingSessions, type TradingSessions } from './trading/wiring.ts';
+import { startWebhookLoop } from './webhooks/loop.ts';
 
 /** Holds past their deadline are voided within about this long. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 1_000;
 export const EXPIRY_SWEEP_BATCH_SIZE = 1_000;
 
 export interface OperatorDeps {
-  readonly config: Pick<OperatorConfig, 'operatorId' | 'currency' | 'logLevel'>;
+  readonly config: Pick<OperatorConfig, 'operatorId' | 'currency' | 'logLevel' | 'peers' | 'rates'>;
   readonly db: Database;
   readonly adminToken: string;
   readonly clock?: () => Date;
   /** Where log lines go (tests read them); stdout when absent. */
   readonly logStream?: { write(line: string): void };
+  /** Outgoing calls to peer operators and merchants (tests); the global fetch when absent. */
+  readonly fetch?: typeof fetch;
+  /** Merchant-initiated purchases (seed 000): PSD secret, webhook development flag. */
+  readonly requestToPay?: RequestToPayOptions;
 }
 
 export interface Operator {
@@ -36,6 +46,9 @@ export interface Operator {
   readonly parties: PartiesService;
   readonly operatorAccounts: OperatorAccounts;
   readonly replayGuard: DatabaseReplayGuard;
+  /** Trading sessions: the AM and MTA roles, and the billing records they write. */
+  readonly trading: TradingSessions;
+  readonly requestToPay: RequestToPay;
 }
 
 /** All wiring of an operator node in one place: services from their deps, routes from the services. */
@@ -72,8 +85,38 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
     auth,
     signedTransfers: { parties, operatorId, replayGuard, clock },
   });
+  const key = await loadOrCreateOperatorKey(deps.db.kysely, operatorId);
+  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
+  const directory = createOperatorDirectory({
+    self: { id: operatorId, key, verificationKey: await importOperatorPublicKey(operatorId, key.publicJwk) },
+    peers: deps.config.peers ?? [],
+    ...fetchOption,
+  });
+  const rates = createTableRateSource(deps.config.rates ?? []);
+  const trading = createTradingSessions(
+    {
+      db: deps.db,
+      ledger,
+      parties,
+      operatorId,
+      currency,
+      key,
+      directory,
+      rates,
+      replayGuard,
+      clock,
+      ...fetchOption,
+    },
+    app.log,
+  );
+  trading.registerRoutes(app, auth);
+  const requestToPay = await wireRequestToPay(app, {
+    ...{ db: deps.db, ledger, parties, operatorId, currency, replayGuard, auth, clock },
+    adminToken: deps.adminToken,
+    ...(deps.requestToPay ? { options: deps.requestToPay } : {}),
+  });
   await app.ready();
-  return { app, ledger, parties, operatorAccounts, replayGuard };
+  return { app, ledger, parties, operatorAccounts, replayGuard, trading, requestToPay };
 }
 
 export interface OperatorNode extends Operator {
@@ -89,6 +132,7 @@ export interface OperatorNode extends Operator {
 export interface NodeOptions {
   readonly clock?: () => Date;
   readonly logStream?: { write(line: string): void };
+  readonly fetch?: typeof fetch;
 }
 
 /** Opens the database (migrating it), wires the node, listens, and starts its background workers. */
@@ -112,6 +156,8 @@ export async function startOperatorNode(
         ...(options.clock ? { clock: options.clock } : {}),
       }),
       startReplayPurger(operator.replayGuard, operator.app.log),
+      operator.trading.startWorker(operator.app.log),
+      startWebhookLoop(operator.requestToPay.webhooks, operator.app.log),
     ];
     let closing: Promise<void> | undefined;
     const close = () => {

@@ -15,6 +15,7 @@ import {
   type OperatorConfig,
   PORT_DEFAULT,
 } from './model.ts';
+import { readPeers, readRates } from './trading.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -37,7 +38,19 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
   const database = readDatabase(env, overrides, operatorId);
   const adminToken = readAdminToken(env, database);
   const logLevel = readLogLevel(pick(overrides.logLevel, '--log-level', env, 'LOG_LEVEL'));
-  return { operatorId, currency, host, port, database, logLevel, ...(adminToken ? { adminToken } : {}) };
+  const peers = readPeers(env, operatorId);
+  const rates = readRates(env);
+  return {
+    operatorId,
+    currency,
+    host,
+    port,
+    database,
+    logLevel,
+    ...(adminToken ? { adminToken } : {}),
+    ...(peers ? { peers } : {}),
+    ...(rates ? { rates } : {}),
+  };
 }
 
 function pick(flagValue: string | undefined, flag: string, env: Environment, envName: string): Setting {

@@ -1,4 +1,6 @@
+import type { Rate } from '@tallystick/protocol';
 import type { DatabaseTarget } from '../db/database.ts';
+import type { PeerConfig } from '../federation/directory.ts';
 
 export const OPERATOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,31}$/;
 export const HOST_DEFAULT = '127.0.0.1';
@@ -23,6 +25,10 @@ export interface OperatorConfig {
   /** Unset only for embedded storage (PGlite, memory): the node then generates one. */
   readonly adminToken?: string;
   readonly logLevel: LogLevel;
+  /** TALLY_PEERS: the operators this node trades with; none when unset. */
+  readonly peers?: readonly PeerConfig[];
+  /** TALLY_RATES: the MTA's exchange rates; same currency only when unset. */
+  readonly rates?: readonly Rate[];
 }
 
 /** Command-line values; each wins over its environment variable. */

@@ -1,11 +1,10 @@
 import {
-  exportPrivateJwk,
-  generateSigningKey,
   importSigningKey,
   importVerificationKey,
   type SigningKey,
   type VerificationKey,
 } from '@tallystick/protocol';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 
@@ -31,14 +30,17 @@ export async function loadOrCreateOperatorKey(db: Kysely<Schema>, operatorId: st
     .where('active', '=', true)
     .executeTakeFirst();
   if (row) return withOperatorKid(operatorId, await importSigningKey(JSON.parse(row.private_jwk)));
-  const key = withOperatorKid(operatorId, await generateSigningKey('ES256'));
+  // The key is stored, so it must be extractable: protocol's generateSigningKey makes keys that are not.
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const privateJwk = await exportJWK(privateKey);
+  const key = withOperatorKid(operatorId, await importSigningKey(privateJwk));
   await db
     .insertInto('operator_keys')
     .values({
       kid: key.kid,
       operator_id: operatorId,
       alg: key.alg,
-      private_jwk: JSON.stringify(await exportPrivateJwk(key)),
+      private_jwk: JSON.stringify({ ...privateJwk, kid: key.kid, alg: key.alg }),
       public_jwk: JSON.stringify(key.publicJwk),
     })
     .onConflict((oc) => oc.doNothing())
@@ -54,7 +56,10 @@ function withOperatorKid(operatorId: string, key: SigningKey): SigningKey {
 }
 
 /** Imports a peer's published key, checking that its kid is bound to that operator and to the key itself. */
-export async function importOperatorPublicKey(operatorId: string, jwk: { kid?: unknown }): Promise<VerificationKey> {
+export async function importOperatorPublicKey(
+  operatorId: string,
+  jwk: { kid?: unknown },
+): Promise<VerificationKey> {
   const imported = await importVerificationKey(jwk as Parameters<typeof importVerificationKey>[0]);
   const kid = operatorKid(operatorId, imported.kid);
   if (jwk.kid !== kid) throw new Error(`published key id ${String(jwk.kid)} is not ${kid}`);

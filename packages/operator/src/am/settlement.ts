@@ -1,0 +1,131 @@
+import type { ClearingBody } from '@tallystick/protocol';
+import type { LedgerExecutor } from '../ledger/model.ts';
+import { interopAccountId } from '../mta/model.ts';
+import { applyTransfer } from '../parties/ledger-calls.ts';
+import { findPartyById } from '../parties/repository.ts';
+import { inTransaction } from '../parties/transaction.ts';
+import { findClearing, insertClearing } from './clearing-store.ts';
+import type { AmContext } from './deps.ts';
+import type { AmError } from './errors.ts';
+import type { ClearingReceipt } from './inbound.ts';
+import { type AmClearing, AmLedgerIds, type AmTransaction } from './model.ts';
+import { lockTransaction, markCleared } from './repository.ts';
+
+/**
+ * Applies a checked clearing exactly once, in one transaction under the
+ * transaction row's lock: the hold is posted for `clearedCustomerMinor` (the
+ * rest returns to the customer) or voided when nothing was claimed, the
+ * customer's withdrawal billing record written, the clearing stored. A second
+ * delivery with the same figures finds the stored clearing and changes nothing.
+ */
+export async function settle(
+  ctx: AmContext,
+  transaction: AmTransaction,
+  body: ClearingBody,
+  jws: string,
+): Promise<ClearingReceipt | AmError> {
+  const receipt: ClearingReceipt = { transactionId: transaction.id, status: 'applied' };
+  return inTransaction<ClearingReceipt, AmError>(ctx.db.kysely, async (trx) => {
+    const locked = await lockTransaction(trx, transaction.id);
+    if (!locked) throw new Error(`assertion: ${transaction.id} vanished`);
+    const prior = await findClearing(trx, locked.id);
+    if (prior) return sameFigures(prior, body) ? receipt : 'clearing_conflict';
+    const resolved = await resolveHold(ctx, trx, locked, body.clearedCustomerMinor);
+    if (resolved === 'hold_unavailable') return resolved;
+    await ctx.billing.record(
+      {
+        transactionId: locked.id,
+        kind: 'withdrawal',
+        partyId: locked.customerId,
+        amountMinor: body.clearedCustomerMinor,
+        currency: locked.currency,
+        rate: body.rate,
+        feeMinor: 0n,
+      },
+      trx,
+    );
+    await insertClearing(trx, locked.id, clearingOf(body, jws, resolved.transferId, ctx.clock()));
+    await markCleared(trx, locked.id);
+    return receipt;
+  });
+}
+
+/** The ledger transfer that resolved the customer's side; null when there was nothing to do. */
+interface Resolved {
+  readonly transferId: string | null;
+}
+
+/** Post the used part, or void when nothing was used. The ledger returns the rest of a partial post. */
+async function resolveHold(
+  ctx: AmContext,
+  trx: LedgerExecutor,
+  transaction: AmTransaction,
+  clearedMinor: bigint,
+): Promise<Resolved | 'hold_unavailable'> {
+  const resolution =
+    clearedMinor > 0n
+      ? { id: AmLedgerIds.post(transaction.id), kind: 'post' as const, amountMinor: clearedMinor }
+      : { id: AmLedgerIds.void(transaction.id), kind: 'void' as const };
+  const result = await applyTransfer(ctx.ledger, { ...resolution, pendingId: transaction.holdId }, trx);
+  if (typeof result !== 'string') return { transferId: result.transfer.id };
+  const holdGone = result === 'pending_transfer_already_voided' || result === 'pending_transfer_expired';
+  if (!holdGone) throw new Error(`assertion: resolving the hold of ${transaction.id} failed: ${result}`);
+  return clearedMinor === 0n ? { transferId: null } : chargeLate(ctx, trx, transaction, clearedMinor);
+}
+
+/**
+ * The hold is gone (expired after an outage, or voided when the initiation
+ * failed here but the MTA had registered it): the AM signed for the deposit,
+ * so it charges the customer directly, as far as the account allows.
+ */
+async function chargeLate(
+  ctx: AmContext,
+  trx: LedgerExecutor,
+  transaction: AmTransaction,
+  amountMinor: bigint,
+): Promise<Resolved | 'hold_unavailable'> {
+  const customer = await findPartyById(trx, transaction.customerId);
+  if (!customer) throw new Error(`assertion: customer of ${transaction.id} is gone`);
+  const charged = await applyTransfer(
+    ctx.ledger,
+    {
+      id: AmLedgerIds.late(transaction.id),
+      kind: 'single',
+      debitAccountId: customer.accountId,
+      creditAccountId: interopAccountId(ctx.operatorId, transaction.mtaOperatorId, transaction.currency),
+      amountMinor,
+      currency: transaction.currency,
+    },
+    trx,
+  );
+  ctx.log?.warn(
+    { transactionId: transaction.id, result: typeof charged === 'string' ? charged : 'charged' },
+    'late charge',
+  );
+  return typeof charged === 'string' ? 'hold_unavailable' : { transferId: charged.transfer.id };
+}
+
+function sameFigures(prior: AmClearing, body: ClearingBody): boolean {
+  return (
+    prior.outcome === body.outcome &&
+    prior.voucherSeq === body.voucherSeq &&
+    prior.clearedCustomerMinor === body.clearedCustomerMinor &&
+    prior.clearedMerchantMinor === body.clearedMerchantMinor &&
+    prior.releasedCustomerMinor === body.releasedCustomerMinor
+  );
+}
+
+function clearingOf(body: ClearingBody, jws: string, transferId: string | null, now: Date): AmClearing {
+  return {
+    outcome: body.outcome,
+    reason: body.reason,
+    voucherSeq: body.voucherSeq,
+    clearedCustomerMinor: body.clearedCustomerMinor,
+    releasedCustomerMinor: body.releasedCustomerMinor,
+    clearedMerchantMinor: body.clearedMerchantMinor,
+    feeMinor: body.feeMinor,
+    ledgerTransferId: transferId,
+    clearingJws: jws,
+    clearedAt: now,
+  };
+}

@@ -1,0 +1,75 @@
+import type { Selectable } from 'kysely';
+import type { Database } from '../db/database.ts';
+import type { BillingRecordsTable } from '../db/schema.ts';
+import type { LedgerExecutor } from '../ledger/model.ts';
+import type { BillingRecord, BillingRecordInput } from './model.ts';
+
+export interface BillingDeps {
+  readonly db: Database;
+  readonly clock: () => Date;
+}
+
+export interface BillingService {
+  /**
+   * Writes the record once: the same transaction and kind again keeps the
+   * first (clearing is exactly once, so a second write is a replay). Pass the
+   * caller's transaction so the record commits with the money movement.
+   */
+  record(input: BillingRecordInput, executor?: LedgerExecutor): Promise<void>;
+  forTransaction(transactionId: string): Promise<readonly BillingRecord[]>;
+}
+
+export function createBillingService(deps: BillingDeps): BillingService {
+  const kysely = deps.db.kysely;
+  return {
+    async record(input, executor) {
+      if (input.amountMinor < 0n || input.feeMinor < 0n || input.feeMinor > input.amountMinor) {
+        throw new Error(`assertion: billing amounts out of range for ${input.transactionId}`);
+      }
+      await (executor ?? kysely)
+        .insertInto('billing_records')
+        .values({
+          transaction_id: input.transactionId,
+          kind: input.kind,
+          party_id: input.partyId,
+          amount_minor: input.amountMinor,
+          currency: input.currency,
+          rate_base: input.rate.base,
+          rate_quote: input.rate.quote,
+          rate_numerator: input.rate.numerator,
+          rate_denominator: input.rate.denominator,
+          fee_minor: input.feeMinor,
+          created_at: deps.clock(),
+        })
+        .onConflict((conflict) => conflict.columns(['transaction_id', 'kind']).doNothing())
+        .execute();
+    },
+    async forTransaction(transactionId) {
+      const rows = await kysely
+        .selectFrom('billing_records')
+        .selectAll()
+        .where('transaction_id', '=', transactionId)
+        .orderBy('kind')
+        .execute();
+      return rows.map(toRecord);
+    },
+  };
+}
+
+function toRecord(row: Selectable<BillingRecordsTable>): BillingRecord {
+  return {
+    transactionId: row.transaction_id,
+    kind: row.kind,
+    partyId: row.party_id,
+    amountMinor: row.amount_minor,
+    currency: row.currency,
+    rate: {
+      base: row.rate_base,
+      quote: row.rate_quote,
+      numerator: row.rate_numerator,
+      denominator: row.rate_denominator,
+    },
+    feeMinor: row.fee_minor,
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,91 @@
+import type { ReplayGuard, SigningKey } from '@tallystick/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import { createMtaLink } from '../am/mta-link.ts';
+import { registerAmRoutes } from '../am/routes.ts';
+import { type AmService, createAmService } from '../am/service.ts';
+import { type BillingService, createBillingService } from '../billing/service.ts';
+import type { Database } from '../db/database.ts';
+import type { OperatorDirectory } from '../federation/directory.ts';
+import { registerOperatorDocumentRoute } from '../federation/routes.ts';
+import type { HttpApp } from '../http/app.ts';
+import type { LedgerService } from '../ledger/model.ts';
+import { createAmLink } from '../mta/am-link.ts';
+import { registerMtaRoutes } from '../mta/routes.ts';
+import { createMtaService, type MtaService } from '../mta/service.ts';
+import { type MtaClearingWorker, startMtaClearingWorker } from '../mta/worker.ts';
+import type { AuthDeps } from '../parties/auth.ts';
+import type { PartiesService } from '../parties/service.ts';
+import type { RateSource } from '../rates/model.ts';
+
+export interface TradingDeps {
+  readonly db: Database;
+  readonly ledger: LedgerService;
+  readonly parties: PartiesService;
+  readonly operatorId: string;
+  readonly currency: string;
+  readonly key: SigningKey;
+  readonly directory: OperatorDirectory;
+  readonly rates: RateSource;
+  readonly replayGuard: ReplayGuard;
+  readonly clock: () => Date;
+  /** Outgoing calls to peers and merchants; the global fetch when absent. */
+  readonly fetch?: typeof fetch;
+}
+
+export interface TradingSessions {
+  readonly am: AmService;
+  readonly mta: MtaService;
+  readonly billing: BillingService;
+  registerRoutes(app: HttpApp, auth: AuthDeps): void;
+  startWorker(logger: FastifyBaseLogger): MtaClearingWorker;
+}
+
+/**
+ * The trading-session payment method (seed FIG 2/3) on one node: the AM and
+ * the MTA roles, each reaching the other through a link that is a function
+ * call when both are this node and HTTP to the peer otherwise. They are built
+ * in a cycle (the AM calls the MTA, the MTA delivers clearings to the AM), so
+ * the links read the local service through a getter.
+ */
+export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger): TradingSessions {
+  const billing = createBillingService({ db: deps.db, clock: deps.clock });
+  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
+  const peer = (id: string) => deps.directory.peer(id);
+  const common = {
+    db: deps.db,
+    ledger: deps.ledger,
+    parties: deps.parties,
+    billing,
+    directory: deps.directory,
+    operatorId: deps.operatorId,
+    key: deps.key,
+    clock: deps.clock,
+    ...(log ? { log } : {}),
+  };
+  const mta: MtaService = createMtaService({
+    ...common,
+    rates: deps.rates,
+    replayGuard: deps.replayGuard,
+    am: createAmLink({ selfId: deps.operatorId, peer, local: () => am.inbound, ...fetchOption }),
+    ...fetchOption,
+  });
+  const am: AmService = createAmService({
+    ...common,
+    mta: createMtaLink({ selfId: deps.operatorId, peer, local: () => mta.inbound, ...fetchOption }),
+  });
+  return {
+    am,
+    mta,
+    billing,
+    registerRoutes(app, auth) {
+      registerOperatorDocumentRoute(app, {
+        operatorId: deps.operatorId,
+        currency: deps.currency,
+        key: deps.key,
+      });
+      registerAmRoutes(app, { am: am, auth });
+      registerMtaRoutes(app, { mta: mta, auth });
+    },
+    startWorker: (logger) => startMtaClearingWorker({ mta: mta, logger }),
+  };
+}
