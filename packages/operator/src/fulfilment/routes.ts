@@ -45,6 +45,7 @@ export function registerFulfilmentRoutes(app: HttpApp, deps: FulfilmentRoutesDep
       schema: {
         summary: "Published keys for offline verification (this operator's and its merchants')",
         tags,
+        response: errorResponses(),
       },
     },
     async () => deps.fulfilment.trustList(),
@@ -79,6 +80,7 @@ export function registerFulfilmentRoutes(app: HttpApp, deps: FulfilmentRoutesDep
         tags,
         security,
         params: ItemParams,
+        response: errorResponses(401, 403, 404),
       },
     },
     async (request, reply) => {

@@ -84,7 +84,12 @@ export function registerRequestRoutes(app: HttpApp, deps: RequestRoutesDeps): vo
     '/v1/purchase-requests/stream',
     {
       onRequest: party,
-      schema: { summary: 'Pending requests pushed as server-sent events', tags, security },
+      schema: {
+        summary: 'Pending requests pushed as server-sent events',
+        tags,
+        security,
+        response: errorResponses(401, 403, 429),
+      },
     },
     async (request, reply) =>
       streamPending(request, reply, {
