@@ -154,15 +154,4 @@ describe('the tally binary', () => {
     owner.child.kill('SIGTERM');
     expect((await owner.exited).code).toBe(0);
   });
-
-  it('starts the local network with `tally start` and stops on SIGTERM', async () => {
-    const port = await freePort();
-    const node = tally(['start', '--port', String(port)], workDir);
-    const url = await urlOf(node);
-    const health = (await (await fetch(`${url}/healthz`)).json()) as { operatorId: string };
-    expect(health.operatorId).toBe('local');
-    expect(node.output()).toContain(`PGlite in ${join(workDir, '.tally', 'local')}`);
-    node.child.kill('SIGTERM');
-    expect((await node.exited).code).toBe(0);
-  });
 });

@@ -1,4 +1,5 @@
 import { ConfigError } from '@tallystick/operator';
+import { billing } from './commands/billing.ts';
 import { demo } from './commands/demo.ts';
 import { operatorServe } from './commands/operator-serve.ts';
 import { start } from './commands/start.ts';
@@ -14,6 +15,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['demo', demo],
   ['operator serve', operatorServe],
   ['verify', verify],
+  ['billing', billing],
 ]);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

@@ -20,6 +20,11 @@ Usage:
       Check an indicium, ticket or receipt offline against a trust list (GET /v1/trust-list;
       default ./tally-trust.json). Exit 1 when anything was altered or is untrusted.
 
+  tally billing export --operator <id> --since <time> --format csv|camt054|json
+                       [--url <operator url>] [--data-dir <dir>]
+      Print an operator's withdrawal and deposit billing records (admin token from
+      TALLY_ADMIN_TOKEN or <data-dir>/<id>/admin-token; tally start's op-a/op-b by default).
+
   tally --help
 
 Environment: TALLY_OPERATOR_ID, TALLY_CURRENCY, TALLY_HOST, TALLY_PORT, TALLY_DATA_DIR,

@@ -7,6 +7,7 @@ export * from './errors.ts';
 export type { WebHandler } from './http/information-handler.ts';
 export type { MtaTransactionView } from './http/mta-api.ts';
 export { OPERATOR_DOCUMENT_PATH } from './http/operator-keys.ts';
+export * from './http402/index.ts';
 export * from './limits.ts';
 export { createMerchant, type Merchant, type MerchantConfig } from './merchant.ts';
 export { type NodeListener, toNodeListener } from './platform/node-http.ts';

@@ -13,7 +13,7 @@ import {
   RETRY_DELAY_MS,
   SESSION_KEY_CACHE_ENTRIES_MAX,
 } from './limits.ts';
-import type { MerchantContext } from './session/context.ts';
+import { type MerchantContext, merchantContexts } from './session/context.ts';
 import { handleInformation, type InformationRequest } from './session/information.ts';
 import type { MerchantSession } from './session/model.ts';
 import { acceptPurchase, type ExpectedItem, type PurchaseResult } from './session/purchase.ts';
@@ -137,7 +137,7 @@ export function createMerchant(config: MerchantConfig): Merchant {
     nowMs,
   };
   const information = (body: InformationRequest) => handleInformation(ctx, body);
-  return {
+  const merchant: Merchant = {
     handleInformation: information,
     informationHandler: () => createInformationHandler(information),
     acceptPurchase: (transactionId, voucherJws, item) => acceptPurchase(ctx, transactionId, voucherJws, item),
@@ -147,6 +147,8 @@ export function createMerchant(config: MerchantConfig): Merchant {
     getTransaction: (transactionId) => ctx.mta.getTransaction(transactionId),
     getSession: (transactionId) => ctx.store.getSession(transactionId),
   };
+  merchantContexts.set(merchant, ctx);
+  return merchant;
 }
 
 function checkConfig(config: MerchantConfig): void {

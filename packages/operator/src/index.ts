@@ -1,5 +1,7 @@
+export * from './billing/export/index.ts';
 export * from './config/index.ts';
 export { DataDirLockedError } from './db/datadir-lock.ts';
+export { type AcquiringFee, acquiringFeeMinor, parseAcquiringFee } from './fees/model.ts';
 export { DOCS_PATH, OPENAPI_PATH } from './http/docs.ts';
 export {
   buildOperator,

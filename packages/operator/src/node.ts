@@ -28,7 +28,10 @@ export const EXPIRY_SWEEP_INTERVAL_MS = 1_000;
 export const EXPIRY_SWEEP_BATCH_SIZE = 1_000;
 
 export interface OperatorDeps {
-  readonly config: Pick<OperatorConfig, 'operatorId' | 'currency' | 'logLevel' | 'peers' | 'rates'>;
+  readonly config: Pick<
+    OperatorConfig,
+    'operatorId' | 'currency' | 'logLevel' | 'peers' | 'rates' | 'acquiringFee'
+  >;
   readonly db: Database;
   readonly adminToken: string;
   readonly clock?: () => Date;
@@ -103,6 +106,7 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
       key,
       directory,
       rates,
+      ...(deps.config.acquiringFee ? { acquiringFee: deps.config.acquiringFee } : {}),
       replayGuard,
       clock,
       ...fetchOption,

@@ -18,6 +18,7 @@ export const WALLET_ERROR_CODES = [
   'item_exceeds_deposit',
   'session_closed',
   'payment_not_retractable',
+  'hash_chain_not_committed',
   'config_invalid',
   'offer_invalid',
   'options_invalid',
@@ -37,6 +38,7 @@ export const WALLET_ERROR_MESSAGES: { readonly [k in WalletErrorCode]: string } 
   item_exceeds_deposit: 'the item costs more than a whole deposit: open a session with a larger deposit',
   session_closed: 'the trading session is closed',
   payment_not_retractable: 'only the newest payment of the open transaction can be retracted',
+  hash_chain_not_committed: 'the session was opened without hashChain options (or with another unit price)',
   config_invalid: 'the wallet configuration is invalid',
   offer_invalid: 'the offer is invalid',
   options_invalid: 'the session options are invalid',
@@ -118,7 +120,11 @@ export class TallyResponseError extends TallyWalletError {
 
 export type SessionErrorCode = Extract<
   WalletErrorCode,
-  'item_invalid' | 'item_exceeds_deposit' | 'session_closed' | 'payment_not_retractable'
+  | 'item_invalid'
+  | 'item_exceeds_deposit'
+  | 'session_closed'
+  | 'payment_not_retractable'
+  | 'hash_chain_not_committed'
 >;
 /** A payment the session cannot make; nothing was signed. */
 export class TallySessionError extends TallyWalletError {

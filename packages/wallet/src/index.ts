@@ -4,9 +4,11 @@
  */
 export type { AmTransactionView } from './am/api.ts';
 export * from './errors.ts';
+export * from './fetch/index.ts';
 export * from './limits.ts';
 export { OPERATOR_DOCUMENT_PATH } from './operator/keys.ts';
 export type {
+  HashChainOptions,
   Offer,
   OpenSessionOptions,
   Payment,
@@ -16,6 +18,7 @@ export type {
   TransactionInfo,
   TransactionStatus,
   TransactionSummary,
+  UnitPayment,
 } from './session/model.ts';
 export { TradingSession } from './session/trading-session.ts';
 export { createWallet, type Wallet, type WalletConfig } from './wallet.ts';

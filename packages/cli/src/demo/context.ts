@@ -9,20 +9,14 @@ import { catalogItem, SHOP_OFFER_ID } from '../network/catalog.ts';
 import { CUSTOMER_OPERATOR, MERCHANT_OPERATOR } from '../network/model.ts';
 import type { LocalNetwork } from '../network/network.ts';
 import type { PartyCredentials } from '../network/parties.ts';
-import { formatMoney, formatRate } from './money.ts';
+import { formatMoney, parseRate } from './money.ts';
+import { describeOpened, describeRollOver, type Narrator } from './print.ts';
 import type { PurchaseReport, RateReport } from './report.ts';
 import { createShopClient, type ShopAnswer, type ShopClient } from './shop-client.ts';
 
 /** How long the demo waits for a clearing to reach the customer's operator. */
 const CLEARED_WAIT_MS = 15_000;
 const CLEARED_POLL_MS = 50;
-
-export interface Narrator {
-  /** A numbered step. */
-  step(title: string): void;
-  /** A line under the current step. */
-  detail(line: string): void;
-}
 
 /**
  * What a scenario does, as the parties would: the customer through the
@@ -82,7 +76,10 @@ export class DemoContext {
       },
     );
     this.sessions.push(session);
-    await this.#describeOpened(session);
+    const [tx] = session.transactions();
+    if (!tx) throw new Error('assertion: an opened session has a transaction');
+    const view = (await this.wallet.getTransaction(tx.transactionId)) as { rate?: RateReport | null };
+    describeOpened(this.say, tx, view.rate ? parseRate(view.rate) : undefined, this.network.clock.now());
     return session;
   }
 
@@ -168,44 +165,15 @@ export class DemoContext {
     return ids;
   }
 
-  async #noteRollOver(session: TradingSession, payment: Payment): Promise<void> {
-    const all = session.transactions();
-    const previous = all.at(-2);
-    const current = all.at(-1);
-    if (!payment.rolledOver || !previous || !current) return;
-    this.say.detail(
-      `the next article does not fit in what is left of ${previous.transactionId}'s deposit: the wallet stops it ` +
-        `(its records go in and it clears) and opens ${current.transactionId} with a new deposit of ` +
-        `${formatMoney(current.depositCustomerMinor, current.customerCurrency)} in the same session`,
-    );
-  }
-
   async #pay(session: TradingSession, sku: string, delivered: boolean): Promise<Payment> {
     const item = catalogItem(sku);
     if (!item) throw new Error(`assertion: ${sku} is not in the catalogue`);
     const payment = await session.pay({ sku, description: item.title, priceMinor: item.priceMinor });
-    await this.#noteRollOver(session, payment);
+    const [previous, current] = session.transactions().slice(-2);
+    if (payment.rolledOver && previous && current) describeRollOver(this.say, previous, current);
     const list = this.purchases.get(payment.transactionId) ?? [];
     this.purchases.set(payment.transactionId, list);
     list.push({ seq: payment.seq, sku, priceMinor: String(item.priceMinor), delivered });
     return payment;
-  }
-
-  async #describeOpened(session: TradingSession): Promise<void> {
-    const tx = session.transactions()[0];
-    if (!tx) throw new Error('assertion: an opened session has a transaction');
-    const { rate } = (await this.wallet.getTransaction(tx.transactionId)) as { rate?: RateReport | null };
-    const rateText = rate
-      ? formatRate({ ...rate, numerator: BigInt(rate.numerator), denominator: BigInt(rate.denominator) })
-      : '?';
-    this.say.detail(
-      `op-a holds ${formatMoney(tx.depositCustomerMinor, tx.customerCurrency)} of the customer's money ` +
-        `and vouches for it to op-b; op-b converts at ${rateText}, rounded down, and promises ` +
-        `the shop ${formatMoney(tx.depositMerchantMinor, tx.currency)}`,
-    );
-    this.say.detail(
-      `transaction ${tx.transactionId}, pseudonym ${tx.pseudonym}, timer ` +
-        `${Math.round((tx.expiresAtMs - this.network.clock.now().getTime()) / 1000)} s`,
-    );
   }
 }

@@ -22,3 +22,13 @@ function fractionText(numerator: bigint, denominator: bigint): string {
   const whole = digits.slice(0, digits.length - places);
   return places === 0 ? whole : `${whole}.${digits.slice(digits.length - places)}`;
 }
+
+/** A rate as the wire carries it (decimal strings) back to exact terms. */
+export function parseRate(rate: {
+  readonly base: string;
+  readonly quote: string;
+  readonly numerator: string;
+  readonly denominator: string;
+}): Rate {
+  return { ...rate, numerator: BigInt(rate.numerator), denominator: BigInt(rate.denominator) };
+}

@@ -1,6 +1,15 @@
-import type { Narrator } from './context.ts';
-import { formatMoney, formatRate } from './money.ts';
+import type { Rate } from '@tallystick/protocol';
+import type { TransactionInfo } from '@tallystick/wallet';
+import { formatMoney, formatRate, parseRate } from './money.ts';
 import type { BalanceReport, Balances, TransactionReport } from './report.ts';
+
+/** Where a scenario tells what happens. */
+export interface Narrator {
+  /** A numbered step. */
+  step(title: string): void;
+  /** A line under the current step. */
+  detail(line: string): void;
+}
 
 /** Numbered steps with indented details, one line at a time. */
 export function createNarrator(out: (line: string) => void): Narrator {
@@ -32,6 +41,24 @@ const WHY: Readonly<Record<string, string>> = {
   'nothing_claimed/records_differ': 'neither record holds a purchase: the whole deposit goes back',
 };
 
+export function describeOpened(say: Narrator, tx: TransactionInfo, rate: Rate | undefined, now: Date): void {
+  say.detail(
+    `op-a holds ${formatMoney(tx.depositCustomerMinor, tx.customerCurrency)} of the customer's money ` +
+      `and vouches for it to op-b; op-b converts at ${rate ? formatRate(rate) : '?'}, rounded down, ` +
+      `and promises the shop ${formatMoney(tx.depositMerchantMinor, tx.currency)}`,
+  );
+  const timerSeconds = Math.round((tx.expiresAtMs - now.getTime()) / 1000);
+  say.detail(`transaction ${tx.transactionId}, pseudonym ${tx.pseudonym}, timer ${timerSeconds} s`);
+}
+
+export function describeRollOver(say: Narrator, previous: TransactionInfo, current: TransactionInfo): void {
+  say.detail(
+    `the next article does not fit in what is left of ${previous.transactionId}'s deposit: the wallet ` +
+      `stops it (both records go in and it clears) and opens ${current.transactionId} with a new deposit ` +
+      `of ${formatMoney(current.depositCustomerMinor, current.customerCurrency)} in the same session`,
+  );
+}
+
 export function describeClearing(say: Narrator, tx: TransactionReport): void {
   const why = WHY[`${tx.outcome}/${tx.reason}`] ?? `${tx.reason}`;
   const voucher = tx.voucherSeq ? `; voucher ${tx.voucherSeq}` : '';
@@ -43,9 +70,15 @@ export function describeClearing(say: Narrator, tx: TransactionReport): void {
     say.detail(`  the shop gets nothing; op-a releases the whole ${deposit} deposit`);
     return;
   }
-  const rate = { ...tx.rate, numerator: BigInt(tx.rate.numerator), denominator: BigInt(tx.rate.denominator) };
+  const rate = parseRate(tx.rate);
   const cleared = money(tx.clearedMerchantMinor, tx.merchantCurrency);
-  say.detail(`  op-b credits the shop ${cleared}`);
+  const fee = BigInt(tx.feeMinor ?? '0');
+  const credited = formatMoney(BigInt(tx.clearedMerchantMinor ?? '0') - fee, tx.merchantCurrency);
+  say.detail(
+    fee === 0n
+      ? `  op-b credits the shop ${cleared}`
+      : `  op-b credits the shop ${credited}: ${cleared} cleared less its fee of ${formatMoney(fee, tx.merchantCurrency)}`,
+  );
   say.detail(
     `  op-a charges the customer ${money(tx.clearedCustomerMinor, tx.customerCurrency)} ` +
       `(${cleared} at ${formatRate(rate)}, rounded up) and releases ` +

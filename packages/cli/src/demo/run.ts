@@ -1,7 +1,7 @@
 import type { LocalNetwork } from '../network/network.ts';
 import type { PartyCredentials } from '../network/parties.ts';
-import { DemoContext, type Narrator } from './context.ts';
-import { describeBalances, describeClearing } from './print.ts';
+import { DemoContext } from './context.ts';
+import { describeBalances, describeClearing, type Narrator } from './print.ts';
 import { checkBooks, type DemoReport, readBalances, transactionReport } from './report.ts';
 import { SCENARIOS, type ScenarioName } from './scenarios.ts';
 

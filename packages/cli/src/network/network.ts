@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createMerchant, type Merchant } from '@tallystick/merchant';
 import type { LogLevel } from '@tallystick/operator';
+import { SHOP_NAME } from './catalog.ts';
 import { createNetworkClock, type NetworkClock } from './clock.ts';
 import { openMerchantStore } from './merchant-store.ts';
 import {
@@ -152,7 +153,7 @@ async function demoParties(
     saved && merchantKnown
       ? saved.merchant
       : {
-          ...(await registerMerchant(opB, { displayName: 'The Tally Times', endpointUrl })),
+          ...(await registerMerchant(opB, { displayName: SHOP_NAME, endpointUrl })),
           endpointUrl,
         };
   const state = { customer, merchant };

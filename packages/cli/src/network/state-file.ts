@@ -37,10 +37,9 @@ export async function readNetworkState(dir: string): Promise<NetworkState | unde
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  const stored = JSON.parse(text) as StoredState;
-  if (stored.version !== STATE_VERSION || !stored.customer?.privateJwk || !stored.merchant?.privateJwk) {
+  const stored = parseState(text);
+  if (!stored)
     throw new Error(`${path} is not a Tallystick network file we can read; remove it to start afresh`);
-  }
   return {
     customer: await partyOf(stored.customer),
     merchant: { ...(await partyOf(stored.merchant)), endpointUrl: stored.merchant.endpointUrl },
@@ -59,6 +58,17 @@ export async function writeNetworkState(dir: string, state: NetworkState): Promi
   await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: OWNER_ONLY_MODE });
   await chmod(temporary, OWNER_ONLY_MODE);
   await rename(temporary, path);
+}
+
+function parseState(text: string): StoredState | undefined {
+  try {
+    const stored = JSON.parse(text) as Partial<StoredState> | null;
+    const complete =
+      stored?.version === STATE_VERSION && stored.customer?.privateJwk && stored.merchant?.privateJwk;
+    return complete ? (stored as StoredState) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function partyOf(stored: StoredParty): Promise<PartyCredentials> {

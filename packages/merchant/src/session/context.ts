@@ -15,3 +15,17 @@ export interface MerchantContext {
   readonly sessionKeys: SessionKeyCache;
   readonly nowMs: () => number;
 }
+
+/**
+ * The context behind each merchant made by `createMerchant`, for SDK modules
+ * built on it (the HTTP 402 paywall) without widening the public interface.
+ */
+export const merchantContexts = new WeakMap<object, MerchantContext>();
+
+/** The deepest hash-chain preimage accepted in a transaction (DESIGN §5): what the record clears it from. */
+export type HashChainTop = (
+  transactionId: string,
+) => { readonly index: number; readonly preimageHex: string } | undefined;
+
+/** Per merchant, where its paywalls keep their hash-chain meters (in memory). */
+export const hashChainSources = new WeakMap<MerchantContext, HashChainTop[]>();

@@ -1,6 +1,6 @@
 import { signMerchantRecord } from '@tallystick/protocol';
 import { MerchantError } from '../errors.ts';
-import type { MerchantContext } from './context.ts';
+import { hashChainSources, type MerchantContext } from './context.ts';
 import type { MerchantSession } from './model.ts';
 import { terminateSession } from './terminate.ts';
 
@@ -56,6 +56,16 @@ function signRecord(ctx: MerchantContext, session: MerchantSession): Promise<str
       purchaseListHash: session.purchaseList.hashHex,
       lastSeq: session.seq,
       ...(session.lastVoucher !== undefined ? { lastVoucher: session.lastVoucher } : {}),
+      ...hashChainOf(ctx, session.transactionId),
     },
   );
+}
+
+/** The deepest preimage a paywall of this merchant accepted, if the session was metered with a hash chain. */
+function hashChainOf(ctx: MerchantContext, transactionId: string) {
+  for (const top of hashChainSources.get(ctx) ?? []) {
+    const found = top(transactionId);
+    if (found) return { hashChain: { index: found.index, preimageHex: found.preimageHex } };
+  }
+  return {};
 }

@@ -76,6 +76,7 @@ export function createFakeAm(deps: FakeAmDeps) {
         expiresAtMs,
         customerOperatorId: deps.operatorId,
         offerId: b.offerId,
+        ...(b.hashChain ? { hashChain: b.hashChain } : {}),
       },
     );
     const mta = await postMta('/v1/mta/transactions', { amendedInitiation });

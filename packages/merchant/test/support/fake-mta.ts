@@ -66,6 +66,7 @@ export function createFakeMta(deps: FakeMtaDeps) {
         expiresAtMs: a.expiresAtMs,
         rate,
         offerId: a.offerId,
+        ...(a.hashChain ? { hashChain: a.hashChain } : {}),
       },
     );
     const response = await fetch(deps.merchantEndpointUrl, {

@@ -64,6 +64,7 @@ export async function merchantFixture(
       expiresAtMs?: number;
       key?: SigningKey;
       aud?: string;
+      hashChain?: { rootHex: string; unitPriceMinor: bigint; lengthMax: number };
     } = {},
   ) => {
     const sessionKey = await generateSigningKey('ES256');
@@ -83,6 +84,7 @@ export async function merchantFixture(
         expiresAtMs: overrides.expiresAtMs ?? Date.now() + 600_000,
         rate: TEST_RATE,
         offerId: 'articles',
+        ...(overrides.hashChain ? { hashChain: overrides.hashChain } : {}),
       },
     );
     return { jws, transactionId, pseudonym, sessionKey, depositMinor };

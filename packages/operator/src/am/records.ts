@@ -21,7 +21,9 @@ export async function relayCustomerRecord(
 ): Promise<{ readonly status: RecordStatus } | AmError> {
   const transaction = await findTransaction(ctx.db.kysely, transactionId);
   if (transaction?.customerId !== customer.id) return 'transaction_not_found';
-  if (transaction.status !== 'open') return 'transaction_not_open';
+  // A cleared transaction still relays: the same signed record again is a retry
+  // after a lost answer, and the MTA answers it as before (another one it refuses).
+  if (transaction.status !== 'open' && transaction.status !== 'cleared') return 'transaction_not_open';
   const key = await importSessionKey(transaction.sessionKey);
   if (typeof key === 'string')
     throw new Error(`assertion: stored session key of ${transactionId} is unusable`);

@@ -30,8 +30,8 @@ export async function settle(
     if (!locked) throw new Error(`assertion: ${transaction.id} vanished`);
     const prior = await findClearing(trx, locked.id);
     if (prior) return sameFigures(prior, body) ? receipt : 'clearing_conflict';
-    const resolved = await resolveHold(ctx, trx, locked, body.clearedCustomerMinor);
-    if (resolved === 'hold_unavailable') return resolved;
+    // The ledger call locks the hot interop account until commit: everything that does not need
+    // its result goes first (a refusal rolls it all back), so the lock is held one statement less each.
     await ctx.billing.record(
       {
         transactionId: locked.id,
@@ -44,8 +44,11 @@ export async function settle(
       },
       trx,
     );
-    await insertClearing(trx, locked.id, clearingOf(body, jws, resolved.transferId, ctx.clock()));
     await markCleared(trx, locked.id);
+    const resolved = await resolveHold(ctx, trx, locked, body.clearedCustomerMinor);
+    if (resolved === 'hold_unavailable') return resolved;
+    // Last: it names the transfer (am_clearings.ledger_transfer_id references it).
+    await insertClearing(trx, locked.id, clearingOf(body, jws, resolved.transferId, ctx.clock()));
     return receipt;
   });
 }

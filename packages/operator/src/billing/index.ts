@@ -1,2 +1,3 @@
+export * from './export/index.ts';
 export * from './model.ts';
 export * from './service.ts';

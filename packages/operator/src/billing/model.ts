@@ -19,7 +19,7 @@ export interface BillingRecordInput {
   readonly currency: string;
   /** The session's rate, customer currency (base) -> merchant currency (quote). */
   readonly rate: Rate;
-  /** Operator fee in `currency`; 0 until fees exist. */
+  /** Operator fee in `currency`: the acquiring fee on a deposit, 0 on a withdrawal. */
   readonly feeMinor: bigint;
 }
 

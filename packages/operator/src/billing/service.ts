@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { BillingRecordsTable } from '../db/schema.ts';
 import type { LedgerExecutor } from '../ledger/model.ts';
+import { BILLING_EXPORT_RECORDS_MAX } from './export/model.ts';
 import type { BillingRecord, BillingRecordInput } from './model.ts';
 
 export interface BillingDeps {
@@ -17,6 +18,8 @@ export interface BillingService {
    */
   record(input: BillingRecordInput, executor?: LedgerExecutor): Promise<void>;
   forTransaction(transactionId: string): Promise<readonly BillingRecord[]>;
+  /** Records written at or after `since`, oldest first, at most `limit` (an export page). */
+  listSince(since: Date, limit: number): Promise<readonly BillingRecord[]>;
 }
 
 export function createBillingService(deps: BillingDeps): BillingService {
@@ -50,6 +53,18 @@ export function createBillingService(deps: BillingDeps): BillingService {
         .selectAll()
         .where('transaction_id', '=', transactionId)
         .orderBy('kind')
+        .execute();
+      return rows.map(toRecord);
+    },
+    async listSince(since, limit) {
+      const rows = await kysely
+        .selectFrom('billing_records')
+        .selectAll()
+        .where('created_at', '>=', since)
+        .orderBy('created_at')
+        .orderBy('transaction_id')
+        .orderBy('kind')
+        .limit(Math.max(1, Math.min(limit, BILLING_EXPORT_RECORDS_MAX)))
         .execute();
       return rows.map(toRecord);
     },

@@ -15,7 +15,7 @@ import {
   type OperatorConfig,
   PORT_DEFAULT,
 } from './model.ts';
-import { readPeers, readRates } from './trading.ts';
+import { readAcquiringFee, readPeers, readRates } from './trading.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -40,6 +40,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
   const logLevel = readLogLevel(pick(overrides.logLevel, '--log-level', env, 'LOG_LEVEL'));
   const peers = readPeers(env, operatorId);
   const rates = readRates(env);
+  const acquiringFee = readAcquiringFee(env);
   return {
     operatorId,
     currency,
@@ -50,6 +51,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
     ...(adminToken ? { adminToken } : {}),
     ...(peers ? { peers } : {}),
     ...(rates ? { rates } : {}),
+    ...(acquiringFee ? { acquiringFee } : {}),
   };
 }
 

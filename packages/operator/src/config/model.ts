@@ -1,6 +1,7 @@
 import type { Rate } from '@tallystick/protocol';
 import type { DatabaseTarget } from '../db/database.ts';
 import type { PeerConfig } from '../federation/directory.ts';
+import type { AcquiringFee } from '../fees/model.ts';
 
 export const OPERATOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,31}$/;
 export const HOST_DEFAULT = '127.0.0.1';
@@ -29,6 +30,8 @@ export interface OperatorConfig {
   readonly peers?: readonly PeerConfig[];
   /** TALLY_RATES: the MTA's exchange rates; same currency only when unset. */
   readonly rates?: readonly Rate[];
+  /** TALLY_ACQUIRING_FEE: what the MTA keeps of each clearing to its merchants; none when unset. */
+  readonly acquiringFee?: AcquiringFee;
 }
 
 /** Command-line values; each wins over its environment variable. */

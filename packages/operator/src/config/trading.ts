@@ -1,5 +1,6 @@
 import type { Rate } from '@tallystick/protocol';
 import { type PeerConfig, parsePeers } from '../federation/directory.ts';
+import { type AcquiringFee, parseAcquiringFee } from '../fees/model.ts';
 import { parseRateTable } from '../rates/table.ts';
 import { ConfigError } from './errors.ts';
 import type { Environment } from './load.ts';
@@ -42,4 +43,13 @@ export function readRates(env: Environment): readonly Rate[] | undefined {
   const rates = parseRateTable(text);
   if (typeof rates === 'string') throw new ConfigError('TALLY_RATES', rates);
   return rates;
+}
+
+/** `TALLY_ACQUIRING_FEE=10+150bps`: the fee this node's MTA keeps of each merchant credit. */
+export function readAcquiringFee(env: Environment): AcquiringFee | undefined {
+  const text = env.TALLY_ACQUIRING_FEE;
+  if (text === undefined || text.trim() === '') return undefined;
+  const fee = parseAcquiringFee(text);
+  if (typeof fee === 'string') throw new ConfigError('TALLY_ACQUIRING_FEE', fee);
+  return fee;
 }

@@ -28,7 +28,12 @@ export async function postToPeer(
       signal: AbortSignal.timeout(options.timeoutMs ?? PEER_CALL_TIMEOUT_MS),
     });
   } catch (error) {
-    return { ok: false, status: 0, code: 'peer_unreachable', message: `${peer.id}: ${(error as Error).message}` };
+    return {
+      ok: false,
+      status: 0,
+      code: 'peer_unreachable',
+      message: `${peer.id}: ${(error as Error).message}`,
+    };
   }
   let parsed: unknown;
   try {
@@ -37,7 +42,12 @@ export async function postToPeer(
     return { ok: false, status: response.status, code: 'peer_bad_response', message: `${peer.id}: not JSON` };
   }
   if (typeof parsed !== 'object' || parsed === null) {
-    return { ok: false, status: response.status, code: 'peer_bad_response', message: `${peer.id}: not an object` };
+    return {
+      ok: false,
+      status: response.status,
+      code: 'peer_bad_response',
+      message: `${peer.id}: not an object`,
+    };
   }
   const record = parsed as Record<string, unknown>;
   if (response.ok) return { ok: true, status: response.status, body: record };

@@ -47,7 +47,9 @@ export function createOperatorDirectory(deps: {
     const operatorId = operatorOfKid(kid);
     if (operatorId === undefined) return undefined;
     if (operatorId === deps.self.id) {
-      return kid === deps.self.verificationKey.kid ? { key: deps.self.verificationKey, issuer: operatorId } : undefined;
+      return kid === deps.self.verificationKey.kid
+        ? { key: deps.self.verificationKey, issuer: operatorId }
+        : undefined;
     }
     const peer = peers.get(operatorId);
     if (!peer) return undefined;
@@ -79,7 +81,10 @@ async function fetchPeerKeys(doFetch: typeof fetch, peer: PeerConfig): Promise<M
 /** Parses `TALLY_PEERS`: `op-b=http://127.0.0.1:7071,op-c=https://c.example`. */
 export function parsePeers(text: string): PeerConfig[] | string {
   const peers: PeerConfig[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const id = part.slice(0, eq);
     const baseUrl = part.slice(eq + 1);

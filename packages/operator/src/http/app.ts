@@ -33,6 +33,8 @@ export const HTTP_LIMITS = {
   /** Routing to the answer: a handler still running after this gets a 503. */
   handlerTimeoutMs: 10_000,
   paramLengthMax: 256,
+  /** Plugin start-up (swagger-ui reads its assets): Fastify's 10 s default fails on a busy 2-core box. */
+  pluginTimeoutMs: 60_000,
 } as const;
 
 export interface HttpAppOptions {
@@ -53,6 +55,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     handlerTimeout: HTTP_LIMITS.handlerTimeoutMs,
     routerOptions: { maxParamLength: HTTP_LIMITS.paramLengthMax },
     trustProxy: false,
+    pluginTimeout: HTTP_LIMITS.pluginTimeoutMs,
     // Our ids, never the caller's: a request id must be unique to be useful in logs.
     requestIdHeader: false,
     genReqId: () => randomUUID(),

@@ -2,7 +2,13 @@ import type { ClearingBody } from '@tallystick/protocol';
 import type { LedgerExecutor, TransferInput } from '../ledger/model.ts';
 import { operatorAccount } from './accounts.ts';
 import type { MtaContext } from './deps.ts';
-import { interopAccountId, liquidityAccountId, MtaLedgerIds, type MtaTransaction } from './model.ts';
+import {
+  feesAccountId,
+  interopAccountId,
+  liquidityAccountId,
+  MtaLedgerIds,
+  type MtaTransaction,
+} from './model.ts';
 
 /** The operator accounts a clearing of `transaction` books against. */
 export function clearingAccounts(operatorId: string, transaction: MtaTransaction) {
@@ -11,6 +17,7 @@ export function clearingAccounts(operatorId: string, transaction: MtaTransaction
     interop: interopAccountId(operatorId, amOperatorId, customerCurrency),
     customerLiquidity: liquidityAccountId(operatorId, customerCurrency),
     merchantLiquidity: liquidityAccountId(operatorId, merchantCurrency),
+    fees: feesAccountId(operatorId, merchantCurrency),
   };
 }
 
@@ -20,6 +27,7 @@ export async function ensureClearingAccounts(ctx: MtaContext, transaction: MtaTr
     operatorAccount(ids.interop, transaction.customerCurrency, 'operator_interop'),
     operatorAccount(ids.customerLiquidity, transaction.customerCurrency, 'operator_liquidity'),
     operatorAccount(ids.merchantLiquidity, transaction.merchantCurrency, 'operator_liquidity'),
+    operatorAccount(ids.fees, transaction.merchantCurrency, 'operator_fees'),
   ]);
 }
 
@@ -27,7 +35,8 @@ export async function ensureClearingAccounts(ctx: MtaContext, transaction: MtaTr
  * The MTA's side of a clearing in one ledger call, one linked chain (DESIGN
  * §4: exchange is two linked transfers through the liquidity accounts):
  *   interop.<am>.<customer cur> -> liquidity.<customer cur>   clearedCustomer
- *   liquidity.<merchant cur>    -> merchant                   clearedMerchant
+ *   liquidity.<merchant cur>    -> merchant                   clearedMerchant - fee
+ *   liquidity.<merchant cur>    -> fees.<merchant cur>        fee (acquiring fee)
  * Zero legs are left out. Run inside the clearing's transaction.
  */
 export async function bookClearing(
@@ -49,13 +58,24 @@ export async function bookClearing(
       currency: transaction.customerCurrency,
     });
   }
-  if (body.clearedMerchantMinor > 0n) {
+  const netMerchantMinor = body.clearedMerchantMinor - body.feeMinor;
+  if (netMerchantMinor > 0n) {
     legs.push({
       id: MtaLedgerIds.pay(transaction.id),
       kind: 'single',
       debitAccountId: ids.merchantLiquidity,
       creditAccountId: merchantAccountId,
-      amountMinor: body.clearedMerchantMinor,
+      amountMinor: netMerchantMinor,
+      currency: transaction.merchantCurrency,
+    });
+  }
+  if (body.feeMinor > 0n) {
+    legs.push({
+      id: MtaLedgerIds.fee(transaction.id),
+      kind: 'single',
+      debitAccountId: ids.merchantLiquidity,
+      creditAccountId: ids.fees,
+      amountMinor: body.feeMinor,
       currency: transaction.merchantCurrency,
     });
   }

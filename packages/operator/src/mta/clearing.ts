@@ -1,6 +1,13 @@
-import { type ClearingBody, splitDeposit, type VerificationKey } from '@tallystick/protocol';
+import {
+  type ClearingBody,
+  splitDeposit,
+  type VerifiedVoucher,
+  type VoucherError,
+  verifyHashChainReveal,
+} from '@tallystick/protocol';
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
+import { acquiringFeeMinor, NO_FEE } from '../fees/model.ts';
 import { findPartyById } from '../parties/repository.ts';
 import { bookClearing } from './booking.ts';
 import { insertClearing } from './clearing-store.ts';
@@ -30,19 +37,28 @@ export async function clearLocked(
   const key = await importSessionKey(transaction.sessionKey);
   if (typeof key === 'string')
     throw new Error(`assertion: stored session key of ${transaction.id} is unusable`);
+  // Both records usually carry the same last voucher: one check serves both (same JWS, same `now`).
+  const checked = new Map<string, Promise<VerifiedVoucher | VoucherError>>();
+  const check = (jws: string) => {
+    const found = checked.get(jws) ?? checkVoucher(transaction, jws, now, key);
+    checked.set(jws, found);
+    return found;
+  };
+  const chain = hashChainOf(transaction.amendedInitiationJws);
   const evidence = async (side: 'customer' | 'merchant') =>
-    evidenceOf(transaction, recordOf(records, side), now, key);
+    withHashChain(await evidenceOf(recordOf(records, side), check), chain);
   const decision = decideClearing(
     transaction.depositMerchantMinor,
     await evidence('customer'),
     await evidence('merchant'),
+    chain ? BigInt(chain.unitPriceMinor) : 0n,
   );
-  const body = clearingBody(transaction, decision);
+  const feeMinor = acquiringFeeMinor(decision.clearedMerchantMinor, ctx.acquiringFee ?? NO_FEE);
+  const body = clearingBody(transaction, decision, feeMinor);
   // Through `trx`: on PGlite the transaction holds the one connection.
   const merchant = await findPartyById(trx, transaction.merchantId);
   if (!merchant)
     throw new Error(`assertion: merchant ${transaction.merchantId} of ${transaction.id} is gone`);
-  await bookClearing(ctx, trx, transaction, merchant.accountId, body);
   await ctx.billing.record(
     {
       transactionId: transaction.id,
@@ -57,23 +73,62 @@ export async function clearLocked(
   );
   await insertClearing(trx, body, transaction.amOperatorId, now);
   await markCleared(trx, transaction.id);
+  // Last: the ledger locks the hot liquidity and merchant accounts until commit.
+  await bookClearing(ctx, trx, transaction, merchant.accountId, body);
   return body;
 }
 
 /** A record and its voucher, re-checked now: a voucher that does not check out is no evidence. */
 async function evidenceOf(
-  transaction: MtaTransaction,
   record: MtaRecord | undefined,
-  now: Date,
-  key: VerificationKey,
+  check: (jws: string) => Promise<VerifiedVoucher | VoucherError>,
 ): Promise<Evidence | undefined> {
   if (!record) return undefined;
   if (record.lastVoucherJws === null) return { record, voucher: undefined };
-  const voucher = await checkVoucher(transaction, record.lastVoucherJws, now, key);
+  const voucher = await check(record.lastVoucherJws);
   return { record, voucher: typeof voucher === 'string' ? undefined : voucher };
 }
 
-function clearingBody(transaction: MtaTransaction, decision: ClearingDecision): ClearingBody {
+interface ChainCommitment {
+  readonly rootHex: string;
+  readonly unitPriceMinor: string;
+  readonly lengthMax: number;
+}
+
+/** The payload of a JWS this node verified before it stored it. */
+function storedBody(jws: string): Record<string, unknown> | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof claims?.body === 'object' && claims.body !== null ? claims.body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The PayWord commitment the customer signed in its initiation, relayed in the amended initiation. */
+function hashChainOf(amendedInitiationJws: string): ChainCommitment | undefined {
+  return storedBody(amendedInitiationJws)?.hashChain as ChainCommitment | undefined;
+}
+
+/** Clearing from the last preimage (DESIGN §5): a record's reveal counts when it hashes to the root. */
+function withHashChain(
+  evidence: Evidence | undefined,
+  chain: ChainCommitment | undefined,
+): Evidence | undefined {
+  if (!evidence || !chain) return evidence;
+  const reveal = storedBody(evidence.record.recordJws)?.hashChain as
+    | { index: number; preimageHex: string }
+    | undefined;
+  return reveal && verifyHashChainReveal(chain, reveal)
+    ? { ...evidence, hashChainIndex: reveal.index }
+    : evidence;
+}
+
+function clearingBody(
+  transaction: MtaTransaction,
+  decision: ClearingDecision,
+  feeMinor: bigint,
+): ClearingBody {
   const split = splitDeposit(
     transaction.depositCustomerMinor,
     decision.clearedMerchantMinor,
@@ -86,6 +141,7 @@ function clearingBody(transaction: MtaTransaction, decision: ClearingDecision): 
     outcome: decision.outcome,
     reason: decision.reason,
     voucherSeq: decision.voucherSeq,
+    ...(decision.hashChainIndex !== undefined ? { hashChainIndex: decision.hashChainIndex } : {}),
     rate: transaction.rate,
     depositCustomerMinor: transaction.depositCustomerMinor,
     customerCurrency: transaction.customerCurrency,
@@ -94,6 +150,6 @@ function clearingBody(transaction: MtaTransaction, decision: ClearingDecision): 
     clearedMerchantMinor: decision.clearedMerchantMinor,
     clearedCustomerMinor: split.clearedCustomerMinor,
     releasedCustomerMinor: split.releasedCustomerMinor,
-    feeMinor: 0n,
+    feeMinor,
   };
 }

@@ -103,3 +103,38 @@ function merchantSide(
     voucher: { seq, cumulativeMinor },
   };
 }
+
+describe('the tally with a hash chain (DESIGN §5)', () => {
+  const chained = (
+    side: 'customer' | 'merchant',
+    index: number | undefined,
+    voucher?: { seq: number; cumulativeMinor: bigint },
+  ) => ({
+    ...evidence(side, voucher ? {} : { purchaseCount: 0, totalMinor: 0n, lastSeq: 0 }, voucher),
+    ...(index !== undefined ? { hashChainIndex: index } : {}),
+  });
+
+  it('agrees on equal records and clears index × unit price', () => {
+    expect(decideClearing(DEPOSIT, chained('customer', 40), chained('merchant', 40), 5n)).toEqual({
+      outcome: 'agreed',
+      reason: 'records_match',
+      voucherSeq: 0,
+      clearedMerchantMinor: 200n,
+      hashChainIndex: 40,
+    });
+  });
+
+  it('clears from the deepest preimage either side holds, on top of the vouchers, within the deposit', () => {
+    const v = { seq: 2, cumulativeMinor: 300n };
+    expect(decideClearing(DEPOSIT, chained('customer', 41, v), chained('merchant', 40, v), 5n)).toMatchObject(
+      {
+        outcome: 'customer_vouchers',
+        clearedMerchantMinor: 505n,
+        hashChainIndex: 41,
+      },
+    );
+    expect(decideClearing(DEPOSIT, undefined, chained('merchant', 1_000), 5n).clearedMerchantMinor).toBe(
+      DEPOSIT,
+    );
+  });
+});

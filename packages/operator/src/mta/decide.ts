@@ -5,6 +5,8 @@ import type { MtaRecord } from './model.ts';
 export interface Evidence {
   readonly record: MtaRecord;
   readonly voucher: { readonly seq: number; readonly cumulativeMinor: bigint } | undefined;
+  /** The hash-chain index the record's preimage proves (checked against the committed root), if any. */
+  readonly hashChainIndex?: number;
 }
 
 export interface ClearingDecision {
@@ -14,6 +16,8 @@ export interface ClearingDecision {
   readonly voucherSeq: number;
   /** In the merchant's currency, never above the merchant's deposit. */
   readonly clearedMerchantMinor: bigint;
+  /** The hash-chain index cleared from, when the session was metered with one. */
+  readonly hashChainIndex?: number;
 }
 
 /**
@@ -21,20 +25,35 @@ export interface ClearingDecision {
  * clear as agreed, at their voucher. Otherwise the newest valid voucher either
  * side holds decides: the merchant never gets more than the customer signed,
  * and the customer cannot deny what it signed. No voucher, nothing moves.
+ * A hash chain (DESIGN §5) adds `index × unitPriceMinor` from the deepest
+ * preimage either side holds: the customer revealed it, so cannot deny it.
  */
 export function decideClearing(
   depositMerchantMinor: bigint,
   customer: Evidence | undefined,
   merchant: Evidence | undefined,
+  unitPriceMinor = 0n,
 ): ClearingDecision {
-  if (customer && merchant && recordsMatch(customer.record, merchant.record)) {
+  const chain = deepest(customer?.hashChainIndex, merchant?.hashChainIndex);
+  const proofs = { chain, unitPriceMinor, depositMerchantMinor };
+  if (
+    customer &&
+    merchant &&
+    recordsMatch(customer.record, merchant.record) &&
+    customer.hashChainIndex === merchant.hashChainIndex
+  ) {
     const voucher = customer.voucher ?? merchant.voucher;
-    if (voucher) return cleared('agreed', 'records_match', voucher, depositMerchantMinor);
+    if (voucher || chain) return cleared('agreed', 'records_match', voucher, proofs);
   }
   const reason = reasonOf(customer, merchant);
   const voucher = newest(customer?.voucher, merchant?.voucher);
-  if (!voucher) return { outcome: 'nothing_claimed', reason, voucherSeq: 0, clearedMerchantMinor: 0n };
-  return cleared('customer_vouchers', reason, voucher, depositMerchantMinor);
+  if (!voucher && !chain)
+    return { outcome: 'nothing_claimed', reason, voucherSeq: 0, clearedMerchantMinor: 0n };
+  return cleared('customer_vouchers', reason, voucher, proofs);
+}
+
+function deepest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? (a ?? b) : Math.max(a, b);
 }
 
 export function recordsMatch(a: MtaRecord, b: MtaRecord): boolean {
@@ -70,10 +89,17 @@ function newest(a: Voucher | undefined, b: Voucher | undefined): Voucher | undef
 function cleared(
   outcome: ClearingOutcome,
   reason: ClearingReason,
-  voucher: Voucher,
-  depositMerchantMinor: bigint,
+  voucher: Voucher | undefined,
+  proofs: { chain: number | undefined; unitPriceMinor: bigint; depositMerchantMinor: bigint },
 ): ClearingDecision {
-  const capped =
-    voucher.cumulativeMinor < depositMerchantMinor ? voucher.cumulativeMinor : depositMerchantMinor;
-  return { outcome, reason, voucherSeq: voucher.seq, clearedMerchantMinor: capped };
+  const { chain, unitPriceMinor, depositMerchantMinor } = proofs;
+  const total = (voucher?.cumulativeMinor ?? 0n) + BigInt(chain ?? 0) * unitPriceMinor;
+  const capped = total < depositMerchantMinor ? total : depositMerchantMinor;
+  return {
+    outcome,
+    reason,
+    voucherSeq: voucher?.seq ?? 0,
+    clearedMerchantMinor: capped,
+    ...(chain !== undefined ? { hashChainIndex: chain } : {}),
+  };
 }

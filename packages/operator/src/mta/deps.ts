@@ -2,6 +2,7 @@ import type { ReplayGuard, SigningKey } from '@tallystick/protocol';
 import type { BillingService } from '../billing/service.ts';
 import type { Database } from '../db/database.ts';
 import type { OperatorDirectory } from '../federation/directory.ts';
+import type { AcquiringFee } from '../fees/model.ts';
 import type { LedgerService } from '../ledger/model.ts';
 import type { PartiesService } from '../parties/service.ts';
 import type { RateSource } from '../rates/model.ts';
@@ -20,6 +21,8 @@ export interface MtaDeps {
   readonly parties: Pick<PartiesService, 'findParty' | 'findKeyOf'>;
   readonly billing: BillingService;
   readonly rates: RateSource;
+  /** Kept of each merchant credit (fees/model.ts); none when absent. */
+  readonly acquiringFee?: AcquiringFee;
   readonly directory: Pick<OperatorDirectory, 'resolveOperatorKey'>;
   /** This operator: the MTA's id and its signing key (kid `<operatorId>:<thumbprint>`). */
   readonly operatorId: string;

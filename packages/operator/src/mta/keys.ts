@@ -12,7 +12,7 @@ export async function importSessionKey(
 ): Promise<VerificationKey | 'session_key_invalid'> {
   let key: VerificationKey;
   try {
-    key = await importVerificationKey(jwk as JWK);
+    key = await importCached(jwk as JWK);
   } catch {
     return 'session_key_invalid';
   }
@@ -29,6 +29,30 @@ export function sessionKeyResolver(key: VerificationKey, pseudonym: string): Key
 export function partyKeyResolver(parties: Pick<PartiesService, 'findKeyOf'>, partyId: string): KeyResolver {
   return async (kid) => {
     const found = await parties.findKeyOf(partyId, kid);
-    return found && { key: await importVerificationKey(found.publicJwk as JWK), issuer: partyId };
+    return found && { key: await importCached(found.publicJwk as JWK), issuer: partyId };
   };
+}
+
+/**
+ * Imported keys by their public key material. A session key is imported at
+ * initiation, for each record and at clearing, a party key for every message:
+ * importing it (and hashing its thumbprint) each time is work thrown away.
+ * The key itself is the cache key, so a hit can only return the same key;
+ * what may be used with it (owner, kid) is still checked by every caller.
+ */
+const IMPORTED_KEYS_MAX = 10_000;
+const imported = new Map<string, Promise<VerificationKey>>();
+
+function importCached(jwk: JWK): Promise<VerificationKey> {
+  const material = `${jwk.kty}|${jwk.crv}|${jwk.x}|${jwk.y}|${'d' in jwk}`;
+  const cached = imported.get(material);
+  if (cached) return cached;
+  const key = importVerificationKey(jwk);
+  imported.set(material, key);
+  key.catch(() => imported.delete(material));
+  if (imported.size > IMPORTED_KEYS_MAX) {
+    const oldest = imported.keys().next().value;
+    if (oldest !== undefined) imported.delete(oldest);
+  }
+  return key;
 }

@@ -81,10 +81,17 @@ export function liquidityAccountId(operatorId: string, currency: string): string
   return `op.${operatorId}.liquidity.${currency}`;
 }
 
+/** Acquiring fees this operator kept, per currency (fees/model.ts). */
+export function feesAccountId(operatorId: string, currency: string): string {
+  return `op.${operatorId}.fees.${currency}`;
+}
+
 /** Deterministic ledger ids: booking a clearing twice finds the first booking (idempotent), never a second. */
 export const MtaLedgerIds = {
   /** The customer's money arriving from the AM, into this operator's liquidity in the customer's currency. */
   acquire: (transactionId: string) => `clr.${transactionId}.acquire`,
   /** The merchant's credit, out of this operator's liquidity in the merchant's currency. */
   pay: (transactionId: string) => `clr.${transactionId}.pay`,
+  /** The acquiring fee, out of the same liquidity into the operator's fees account. */
+  fee: (transactionId: string) => `clr.${transactionId}.fee`,
 } as const;

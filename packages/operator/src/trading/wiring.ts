@@ -3,10 +3,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import { createMtaLink } from '../am/mta-link.ts';
 import { registerAmRoutes } from '../am/routes.ts';
 import { type AmService, createAmService } from '../am/service.ts';
+import { registerBillingRoutes } from '../billing/routes.ts';
 import { type BillingService, createBillingService } from '../billing/service.ts';
 import type { Database } from '../db/database.ts';
 import type { OperatorDirectory } from '../federation/directory.ts';
 import { registerOperatorDocumentRoute } from '../federation/routes.ts';
+import type { AcquiringFee } from '../fees/model.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { LedgerService } from '../ledger/model.ts';
 import { createAmLink } from '../mta/am-link.ts';
@@ -26,6 +28,8 @@ export interface TradingDeps {
   readonly key: SigningKey;
   readonly directory: OperatorDirectory;
   readonly rates: RateSource;
+  /** Kept by this node's MTA of each merchant credit; none when absent. */
+  readonly acquiringFee?: AcquiringFee;
   readonly replayGuard: ReplayGuard;
   readonly clock: () => Date;
   /** Outgoing calls to peers and merchants; the global fetch when absent. */
@@ -65,6 +69,7 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
   const mta: MtaService = createMtaService({
     ...common,
     rates: deps.rates,
+    ...(deps.acquiringFee ? { acquiringFee: deps.acquiringFee } : {}),
     replayGuard: deps.replayGuard,
     am: createAmLink({ selfId: deps.operatorId, peer, local: () => am.inbound, ...fetchOption }),
     ...fetchOption,
@@ -85,6 +90,7 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
       });
       registerAmRoutes(app, { am: am, auth });
       registerMtaRoutes(app, { mta: mta, auth });
+      registerBillingRoutes(app, { billing, operatorId: deps.operatorId, auth, clock: deps.clock });
     },
     startWorker: (logger) => startMtaClearingWorker({ mta: mta, logger }),
   };

@@ -17,6 +17,8 @@ export interface NodeSpec {
   readonly currency: string;
   /** TALLY_RATES syntax. */
   readonly rates?: string;
+  /** TALLY_ACQUIRING_FEE syntax, e.g. `10+150bps`. */
+  readonly fee?: string;
 }
 
 export interface PartyHandle {
@@ -36,6 +38,7 @@ export interface TradingNode {
   readonly id: string;
   readonly currency: string;
   readonly url: string;
+  readonly adminToken: string;
   readonly db: Database;
   readonly ledger: LedgerService;
   readonly parties: PartiesService;
@@ -88,6 +91,7 @@ async function startTradingNode(
     TALLY_CURRENCY: spec.currency,
     TALLY_PEERS: peers,
     TALLY_RATES: spec.rates ?? '',
+    TALLY_ACQUIRING_FEE: spec.fee ?? '',
     LOG_LEVEL: testLogLevel(),
     ...(scratch ? { DATABASE_URL: scratch.url, TALLY_ADMIN_TOKEN: generateAdminToken() } : {}),
   };
@@ -124,6 +128,7 @@ function nodeHandle(n: {
     id: n.spec.id,
     currency: n.spec.currency,
     url: node.url,
+    adminToken: node.adminToken,
     db,
     ledger: node.ledger,
     parties: node.parties,

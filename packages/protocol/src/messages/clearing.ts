@@ -6,6 +6,7 @@ import { type BodyProblem, defineMessage, type MessageAddress, signTyped } from 
 import {
   AmountMinorSchema,
   CurrencySchema,
+  HashChainIndexSchema,
   PositiveAmountMinorSchema,
   RateSchema,
   SequenceOrZeroSchema,
@@ -43,6 +44,8 @@ export const ClearingBodySchema = strictObject({
   reason: Type.Enum(CLEARING_REASONS),
   /** Seq of the voucher cleared from; 0 when none. */
   voucherSeq: SequenceOrZeroSchema,
+  /** The hash-chain index cleared from (DESIGN §5), when the transaction was metered with one. */
+  hashChainIndex: Type.Optional(HashChainIndexSchema),
   rate: RateSchema,
   depositCustomerMinor: PositiveAmountMinorSchema,
   customerCurrency: CurrencySchema,
@@ -51,7 +54,7 @@ export const ClearingBodySchema = strictObject({
   clearedMerchantMinor: AmountMinorSchema,
   clearedCustomerMinor: AmountMinorSchema,
   releasedCustomerMinor: AmountMinorSchema,
-  /** Operator fee in the merchant's currency, taken from the merchant's credit. 0 for now. */
+  /** The MTA operator's acquiring fee in the merchant's currency, kept of the merchant's credit (fixed + bps, rounded up). */
   feeMinor: AmountMinorSchema,
 });
 
@@ -76,11 +79,12 @@ function checkOutcome(body: ClearingBody): BodyProblem | undefined {
   if ((body.outcome === 'agreed') !== (body.reason === 'records_match')) {
     return { field: 'reason', problem: 'records_match goes with the agreed outcome and only with it' };
   }
-  if (body.outcome === 'nothing_claimed' && (body.clearedMerchantMinor !== 0n || body.voucherSeq !== 0)) {
+  const proven = body.voucherSeq !== 0 || body.hashChainIndex !== undefined;
+  if (body.outcome === 'nothing_claimed' && (body.clearedMerchantMinor !== 0n || proven)) {
     return { field: 'clearedMerchantMinor', problem: 'must be 0 with no voucher when nothing is claimed' };
   }
-  if (body.outcome !== 'nothing_claimed' && body.voucherSeq === 0) {
-    return { field: 'voucherSeq', problem: 'must name the voucher cleared from' };
+  if (body.outcome !== 'nothing_claimed' && !proven) {
+    return { field: 'voucherSeq', problem: 'must name the voucher (or hash-chain index) cleared from' };
   }
   return undefined;
 }

@@ -119,6 +119,15 @@ export const RateSchema = strictObject({
   denominator: RateTermSchema,
 });
 
+/** A position in a PayWord chain: `w_index` pays units 1 … index. */
+export const HashChainIndexSchema = Type.Integer({ minimum: 1, maximum: HASH_CHAIN_LENGTH_MAX });
+
+/** The deepest preimage revealed: what a record clears a hash chain from. */
+export const HashChainRevealSchema = strictObject({
+  index: HashChainIndexSchema,
+  preimageHex: Sha256HexSchema,
+});
+
 /**
  * PayWord commitment (DESIGN §5): root `w0 = H^n(seed)`, the unit price in
  * the merchant's currency as the offer states it, and the chain length n.

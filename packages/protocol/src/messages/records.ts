@@ -5,6 +5,7 @@ import {
   AmountMinorSchema,
   CompactJwsSchema,
   CurrencySchema,
+  HashChainRevealSchema,
   SequenceOrZeroSchema,
   Sha256HexSchema,
   strictObject,
@@ -31,6 +32,13 @@ const recordFields = {
   lastSeq: SequenceOrZeroSchema,
   /** That voucher, compact JWS as signed by the session key: the MTA clears from it. */
   lastVoucher: Type.Optional(CompactJwsSchema),
+  /**
+   * Hash-chain metering (DESIGN §5), when the initiation committed to a chain:
+   * the deepest preimage revealed (customer) or accepted (merchant). The MTA
+   * clears `index × unit price` on top of the vouchers from the deepest one
+   * that hashes to the committed root.
+   */
+  hashChain: Type.Optional(HashChainRevealSchema),
 };
 
 function checkRecord(body: {

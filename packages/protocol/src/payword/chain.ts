@@ -1,5 +1,5 @@
-import { bytesToHex, type HashStep, hashSteps, sha256Step } from './hash.ts';
 import { HASH_CHAIN_LENGTH_MAX } from '../messages/limits.ts';
+import { bytesToHex, type HashStep, hashSteps, sha256Step } from './hash.ts';
 import { PAYWORD_CHECKPOINT_INTERVAL } from './limits.ts';
 
 export interface PaywordChainOptions {

@@ -8,3 +8,4 @@ export * from './errors.ts';
 export * from './hash.ts';
 export * from './limits.ts';
 export * from './meter.ts';
+export * from './reveal.ts';

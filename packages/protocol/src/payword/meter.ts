@@ -51,12 +51,15 @@ export class PaywordMeter {
   readonly unitPriceMinor: bigint;
   readonly lengthMax: number;
   readonly depositMinor: bigint;
+  /** The highest index the deposit covers (and the chain holds), as a number for the hot path. */
+  readonly #indexMax: number;
   readonly #step: HashStep;
   readonly #window: number;
   readonly #aheadMax: number;
-  /** The deepest verified preimage: every check hashes to or from it. */
+  /** The deepest verified preimage: a new highest index is hashed down to it. */
   #anchorIndex = 0;
-  #anchor: Uint8Array;
+  /** Verified preimages within the window: an older index is hashed up to the nearest one above it. */
+  readonly #known = new Map<number, Uint8Array>();
   /** Units reserved or committed, within the window below the anchor. */
   readonly #taken = new Set<number>();
   #committedUnits = 0;
@@ -64,14 +67,16 @@ export class PaywordMeter {
   #topPreimage: Uint8Array | undefined;
 
   constructor(options: PaywordMeterOptions) {
+    if (options.unitPriceMinor <= 0n) throw new RangeError('unitPriceMinor must be positive');
     this.unitPriceMinor = options.unitPriceMinor;
     this.lengthMax = options.lengthMax;
     this.depositMinor = options.depositMinor;
-    this.#anchor = hexToBytes32(options.rootHex);
+    const byDeposit = options.depositMinor / options.unitPriceMinor;
+    this.#indexMax = byDeposit < BigInt(options.lengthMax) ? Number(byDeposit) : options.lengthMax;
+    this.#known.set(0, hexToBytes32(options.rootHex));
     this.#step = options.step ?? sha256Step;
     this.#window = options.reorderWindow ?? PAYWORD_REORDER_WINDOW;
     this.#aheadMax = options.stepsAheadMax ?? PAYWORD_STEPS_AHEAD_MAX;
-    if (this.unitPriceMinor <= 0n) throw new RangeError('unitPriceMinor must be positive');
   }
 
   reserve(claim: PaywordClaim): PaywordReservation | PaywordError {
@@ -81,7 +86,7 @@ export class PaywordMeter {
     }
     if (preimage.length !== 32) return 'payword_malformed';
     if (index > this.lengthMax) return 'payword_beyond_chain';
-    if (BigInt(index) * this.unitPriceMinor > this.depositMinor) return 'payword_exceeds_deposit';
+    if (index > this.#indexMax) return 'payword_exceeds_deposit';
     if (index - this.#anchorIndex > this.#aheadMax) return 'payword_too_far_ahead';
     const floor = this.#anchorIndex - this.#window;
     for (let u = index - units + 1; u <= index; u++) {
@@ -89,7 +94,8 @@ export class PaywordMeter {
     }
     if (!this.#onChain(index, preimage)) return 'payword_not_on_chain';
     for (let u = index - units + 1; u <= index; u++) this.#taken.add(u);
-    if (index > this.#anchorIndex) this.#moveAnchor(index, preimage);
+    this.#known.set(index, preimage);
+    if (index > this.#anchorIndex) this.#moveAnchor(index);
     return { index, units, amountMinor: BigInt(units) * this.unitPriceMinor };
   }
 
@@ -110,7 +116,8 @@ export class PaywordMeter {
 
   /** The handler failed: the units are free again (the same preimage may pay them later). */
   release(reservation: PaywordReservation): void {
-    for (let u = reservation.index - reservation.units + 1; u <= reservation.index; u++) this.#taken.delete(u);
+    for (let u = reservation.index - reservation.units + 1; u <= reservation.index; u++)
+      this.#taken.delete(u);
   }
 
   get committedUnits(): number {
@@ -126,19 +133,31 @@ export class PaywordMeter {
     return this.#topPreimage ? { index: this.#topIndex, preimage: this.#topPreimage } : undefined;
   }
 
+  /**
+   * `H^k(w_index)` must meet a verified value: the anchor for a new highest
+   * index; for an older one, the nearest verified index above it (concurrent
+   * requests interleave, so that is usually a step or two away).
+   */
   #onChain(index: number, preimage: Uint8Array): boolean {
+    const known = this.#known.get(index);
+    if (known) return equalBytes(known, preimage);
     if (index > this.#anchorIndex) {
-      return equalBytes(hashSteps(preimage, index - this.#anchorIndex, this.#step), this.#anchor);
+      const anchor = this.#known.get(this.#anchorIndex) as Uint8Array;
+      return equalBytes(hashSteps(preimage, index - this.#anchorIndex, this.#step), anchor);
     }
-    return equalBytes(hashSteps(this.#anchor, this.#anchorIndex - index, this.#step), preimage);
+    for (let above = index + 1; above <= this.#anchorIndex; above++) {
+      const value = this.#known.get(above);
+      if (value) return equalBytes(hashSteps(value, above - index, this.#step), preimage);
+    }
+    return false;
   }
 
-  #moveAnchor(index: number, preimage: Uint8Array): void {
+  #moveAnchor(index: number): void {
     this.#anchorIndex = index;
-    this.#anchor = preimage;
     if (this.#taken.size > 2 * this.#window) {
       const floor = index - this.#window;
       for (const u of this.#taken) if (u <= floor) this.#taken.delete(u);
+      for (const k of this.#known.keys()) if (k < floor) this.#known.delete(k);
     }
   }
 }

@@ -7,7 +7,10 @@ import { PaywordMeter, type PaywordReservation } from './meter.ts';
 
 const nodeStep = (v: Uint8Array) => new Uint8Array(createHash('sha256').update(v).digest());
 
-function meterFor(chain: PaywordChain, overrides: Partial<ConstructorParameters<typeof PaywordMeter>[0]> = {}) {
+function meterFor(
+  chain: PaywordChain,
+  overrides: Partial<ConstructorParameters<typeof PaywordMeter>[0]> = {},
+) {
   return new PaywordMeter({
     rootHex: chain.rootHex,
     unitPriceMinor: 5n,
@@ -74,14 +77,18 @@ describe('PayWord meter (merchant side)', () => {
     expect(meter.reserve({ index: 1, units: 1, preimage: p1 })).toBe('payword_replayed');
     expect(meter.reserve({ index: 2, units: 1, preimage: new Uint8Array(32) })).toBe('payword_not_on_chain');
     expect(meter.reserve({ index: 3, units: 1, preimage: chain.preimage(2) })).toBe('payword_not_on_chain');
-    expect(meter.reserve({ index: 11, units: 1, preimage: chain.preimage(11) })).toBe('payword_exceeds_deposit');
+    expect(meter.reserve({ index: 11, units: 1, preimage: chain.preimage(11) })).toBe(
+      'payword_exceeds_deposit',
+    );
     expect(meterFor(chain).reserve({ index: 301, units: 1, preimage: p1 })).toBe('payword_beyond_chain');
     expect(meter.reserve({ index: 2, units: 0, preimage: p1 })).toBe('payword_malformed');
   });
 
   it('bounds the work of a far-ahead index', () => {
     const meter = meterFor(chain, { stepsAheadMax: 100 });
-    expect(meter.reserve({ index: 101, units: 1, preimage: chain.preimage(101) })).toBe('payword_too_far_ahead');
+    expect(meter.reserve({ index: 101, units: 1, preimage: chain.preimage(101) })).toBe(
+      'payword_too_far_ahead',
+    );
     expect(typeof meter.reserve({ index: 100, units: 1, preimage: chain.preimage(100) })).toBe('object');
   });
 
@@ -111,7 +118,9 @@ describe('PayWord meter (merchant side)', () => {
           }
           for (const r of replays) {
             const i = (order[r] as number) ?? 1;
-            expect(meter.reserve({ index: i, units: 1, preimage: chain.preimage(i) })).toBe('payword_replayed');
+            expect(meter.reserve({ index: i, units: 1, preimage: chain.preimage(i) })).toBe(
+              'payword_replayed',
+            );
           }
           expect(meter.committedUnits).toBe(60);
           expect(meter.top?.index).toBe(60);
@@ -132,5 +141,17 @@ describe('PayWord meter (merchant side)', () => {
 
   it('hexToBytes32 refuses anything but 64 lowercase hex digits', () => {
     expect(() => hexToBytes32('AB'.repeat(32))).toThrow();
+  });
+});
+
+describe('clearing from the last preimage', () => {
+  it('proves index units against the committed root, nothing else', async () => {
+    const { verifyHashChainReveal } = await import('./reveal.ts');
+    const chain = new PaywordChain({ lengthMax: 50 });
+    const commitment = { rootHex: chain.rootHex, lengthMax: 50 };
+    expect(verifyHashChainReveal(commitment, { index: 17, preimageHex: chain.preimageHex(17) })).toBe(true);
+    expect(verifyHashChainReveal(commitment, { index: 18, preimageHex: chain.preimageHex(17) })).toBe(false);
+    expect(verifyHashChainReveal(commitment, { index: 51, preimageHex: chain.preimageHex(17) })).toBe(false);
+    expect(verifyHashChainReveal(commitment, { index: 0, preimageHex: chain.rootHex })).toBe(false);
   });
 });

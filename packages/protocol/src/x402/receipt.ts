@@ -1,25 +1,20 @@
 import { parseAmountMinor } from '../money/amount.ts';
-import { isTallyScheme, type TallyScheme } from './constants.ts';
 import { operatorOfNetwork, tallyNetwork } from './network.ts';
 import type { SettleResponse } from './types.ts';
 
 /**
  * What the merchant answers a paid request with (`PAYMENT-RESPONSE`): the
  * transaction, the proof's sequence (voucher seq, or the hash-chain index),
- * what this payment added and everything accepted so far.
+ * what this payment added and everything accepted so far in the
+ * transaction (both in the currency of the offer). Kept small: it rides on
+ * every paid response.
  */
 export interface TallyReceipt {
-  readonly scheme: TallyScheme;
   readonly operatorId: string;
   readonly transactionId: string;
-  /** The pseudonym the session runs under. */
-  readonly payer: string;
   readonly seq: number;
   readonly amountMinor: bigint;
   readonly cumulativeMinor: bigint;
-  readonly currency: string;
-  /** What is left of the deposit. */
-  readonly remainingMinor: bigint;
 }
 
 export function receiptToSettleResponse(receipt: TallyReceipt): SettleResponse {
@@ -27,15 +22,8 @@ export function receiptToSettleResponse(receipt: TallyReceipt): SettleResponse {
     success: true,
     transaction: receipt.transactionId,
     network: tallyNetwork(receipt.operatorId),
-    payer: receipt.payer,
     amount: receipt.amountMinor.toString(),
-    extra: {
-      scheme: receipt.scheme,
-      seq: receipt.seq,
-      cumulativeMinor: receipt.cumulativeMinor.toString(),
-      currency: receipt.currency,
-      remainingMinor: receipt.remainingMinor.toString(),
-    },
+    extra: { seq: receipt.seq, cumulativeMinor: receipt.cumulativeMinor.toString() },
   };
 }
 
@@ -50,26 +38,12 @@ export function receiptOfSettleResponse(value: unknown): TallyReceipt | undefine
   }
   const amountMinor = parseAmountMinor(String(s.amount));
   const cumulativeMinor = parseAmountMinor(String(extra.cumulativeMinor));
-  const remainingMinor = parseAmountMinor(String(extra.remainingMinor));
   if (
-    !isTallyScheme(extra.scheme) ||
     !Number.isSafeInteger(extra.seq) ||
-    typeof extra.currency !== 'string' ||
     typeof amountMinor !== 'bigint' ||
-    typeof cumulativeMinor !== 'bigint' ||
-    typeof remainingMinor !== 'bigint'
+    typeof cumulativeMinor !== 'bigint'
   ) {
     return undefined;
   }
-  return {
-    scheme: extra.scheme,
-    operatorId,
-    transactionId: s.transaction,
-    payer: typeof s.payer === 'string' ? s.payer : '',
-    seq: extra.seq as number,
-    amountMinor,
-    cumulativeMinor,
-    currency: extra.currency,
-    remainingMinor,
-  };
+  return { operatorId, transactionId: s.transaction, seq: extra.seq as number, amountMinor, cumulativeMinor };
 }

@@ -62,7 +62,13 @@ export function readTallyOffer(requirements: unknown): TallyOffer | X402Error {
     return 'payment_payload_invalid';
   }
   if (!checkTallyExtra.Check(r.extra)) return 'payment_payload_invalid';
-  const extra = r.extra as { offerId: string; sku: string; description?: string; unitPriceMinor?: string; units?: number };
+  const extra = r.extra as {
+    offerId: string;
+    sku: string;
+    description?: string;
+    unitPriceMinor?: string;
+    units?: number;
+  };
   const unitPriceMinor = extra.unitPriceMinor === undefined ? undefined : BigInt(extra.unitPriceMinor);
   if (r.scheme === 'tally-payword') {
     if (unitPriceMinor === undefined || extra.units === undefined) return 'payment_payload_invalid';

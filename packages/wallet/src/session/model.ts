@@ -30,6 +30,32 @@ export interface OpenSessionOptions {
   readonly purchaseCountExpected?: number;
   /** Called with each signed terminate (on `close()` and when a deposit rolls over). */
   readonly onTerminate?: TerminateHook;
+  /**
+   * Commit each transaction to a fresh PayWord hash chain (DESIGN §5) for
+   * unit-priced payments with `payUnits`: the unit price (merchant's currency)
+   * and how many units the chain holds (1..HASH_CHAIN_LENGTH_MAX).
+   */
+  readonly hashChain?: HashChainOptions;
+}
+
+export interface HashChainOptions {
+  readonly unitPriceMinor: bigint;
+  readonly lengthMax: number;
+}
+
+/** One hash-chain payment: hand `index`, `units` and `preimageHex` to the merchant. */
+export interface UnitPayment {
+  readonly transactionId: string;
+  /** The chain position revealed: this payment pays units index-units+1 … index. */
+  readonly index: number;
+  readonly units: number;
+  /** `w_index`, 64 hex digits. */
+  readonly preimageHex: string;
+  readonly amountMinor: bigint;
+  readonly unitPriceMinor: bigint;
+  /** The merchant's currency. */
+  readonly currency: string;
+  readonly rolledOver: boolean;
 }
 
 export interface PurchaseItem {
@@ -71,6 +97,8 @@ export interface TransactionInfo {
   readonly lastSeq: number;
   readonly cumulativeMinor: bigint;
   readonly purchaseListHash: string;
+  /** The highest hash-chain index handed out, when the transaction committed to a chain. */
+  readonly hashChainIndex?: number;
 }
 
 /** A closed transaction: what was signed, and what the AM answered. */

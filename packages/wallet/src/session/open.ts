@@ -2,6 +2,7 @@ import {
   generateSigningKey,
   type InitiationBody,
   JwsVerifyError,
+  PaywordChain,
   type SessionReadyBody,
   SessionReadyMessage,
   signInitiation,
@@ -43,7 +44,16 @@ export async function openTransaction(
     options,
     usableAfterMs: ctx.nowMs() + ctx.limits.expiryMarginMs,
   });
-  return new WalletTransaction(ready, pending.sessionKey, await startPurchaseList(ready.transactionId));
+  const chain =
+    pending.chain && options.hashChain
+      ? { chain: pending.chain, unitPriceMinor: options.hashChain.unitPriceMinor }
+      : undefined;
+  return new WalletTransaction(
+    ready,
+    pending.sessionKey,
+    await startPurchaseList(ready.transactionId),
+    chain,
+  );
 }
 
 async function signNew(
@@ -54,6 +64,7 @@ async function signNew(
   options: OpenSessionOptions,
 ): Promise<PendingInitiation> {
   const sessionKey = await generateSigningKey('ES256');
+  const chain = options.hashChain && new PaywordChain({ lengthMax: options.hashChain.lengthMax });
   const body: InitiationBody = {
     purchaseCountExpected: options.purchaseCountExpected ?? ctx.limits.purchaseCountExpectedDefault,
     depositMinor: options.depositMinor,
@@ -63,6 +74,15 @@ async function signNew(
     timeoutSeconds: options.timeoutSeconds,
     sessionKey: sessionKey.publicJwk as InitiationBody['sessionKey'],
     offerId: offer.offerId,
+    ...(chain && options.hashChain
+      ? {
+          hashChain: {
+            rootHex: chain.rootHex,
+            unitPriceMinor: options.hashChain.unitPriceMinor,
+            lengthMax: chain.lengthMax,
+          },
+        }
+      : {}),
   };
   const nowMs = ctx.nowMs();
   const jws = await signInitiation(
@@ -70,7 +90,7 @@ async function signNew(
     { iss: ctx.customerId, aud: ctx.amOperatorId, nowMs },
     body,
   );
-  return { key, jws, sessionKey, createdAtMs: nowMs };
+  return { key, jws, sessionKey, ...(chain ? { chain } : {}), createdAtMs: nowMs };
 }
 
 async function verifySessionReady(
@@ -130,5 +150,6 @@ function pendingKey(sessionId: string, currency: string, offer: Offer, options: 
     options.depositMinor.toString(),
     options.timeoutSeconds,
     options.purchaseCountExpected ?? null,
+    options.hashChain ? [options.hashChain.unitPriceMinor.toString(), options.hashChain.lengthMax] : null,
   ]);
 }

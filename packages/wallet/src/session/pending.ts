@@ -1,10 +1,12 @@
-import type { SigningKey } from '@tallystick/protocol';
+import type { PaywordChain, SigningKey } from '@tallystick/protocol';
 
 /** A signed initiation whose answer was lost: re-sent unchanged so the AM answers with the same transaction. */
 export interface PendingInitiation {
   readonly key: string;
   readonly jws: string;
   readonly sessionKey: SigningKey;
+  /** The hash chain the initiation commits to, if any. */
+  readonly chain?: PaywordChain;
   readonly createdAtMs: number;
 }
 

@@ -1,5 +1,5 @@
 import { PURCHASE_COUNT_MAX } from '@tallystick/protocol';
-import { TallySessionError } from '../errors.ts';
+import { TallyConfigError, TallySessionError } from '../errors.ts';
 import type { WalletContext } from './context.ts';
 import type {
   Offer,
@@ -8,6 +8,7 @@ import type {
   PurchaseItem,
   TransactionInfo,
   TransactionSummary,
+  UnitPayment,
 } from './model.ts';
 import { openTransaction } from './open.ts';
 import { createSerialQueue } from './serial.ts';
@@ -103,6 +104,51 @@ export class TradingSession {
         throw new TallySessionError('payment_not_retractable');
       }
     });
+  }
+
+  /**
+   * Pays `units` hash-chain units (DESIGN §5): reveals the preimage `units`
+   * steps further down the transaction's chain. No signature: many requests
+   * can be paid at once and arrive in any order (within the merchant's
+   * window). Rolls over to a new transaction (and chain) when the chain or
+   * the deposit is used up. Needs `hashChain` in the session options.
+   *
+   * @throws TallySessionError `hash_chain_not_committed`, `item_exceeds_deposit`, `session_closed`
+   * @example
+   * const p = await session.payUnits(1);
+   * await fetch(url, { headers: { 'payment-signature': encodeTallyPayword(p) } });
+   */
+  payUnits(units: number): Promise<UnitPayment> {
+    return this.#queue.run(() => this.#payUnits(units));
+  }
+
+  /**
+   * The merchant answered a unit payment without charging it (its handler
+   * failed): the next payment of as many units re-sends the same preimage.
+   */
+  returnUnits(payment: UnitPayment): void {
+    const tx = this.#current;
+    if (tx?.id === payment.transactionId) tx.returnUnits(payment);
+  }
+
+  async #payUnits(units: number): Promise<UnitPayment> {
+    if (this.#closed) throw new TallySessionError('session_closed');
+    if (!Number.isInteger(units) || units < 1) throw new TallyConfigError('argument_invalid', 'units');
+    const chain = this.#options.hashChain;
+    if (!chain) throw new TallySessionError('hash_chain_not_committed');
+    const { expiryMarginMs } = this.#ctx.limits;
+    let rolledOver = !this.#current && this.#transactions.length > 0;
+    const current = this.#current;
+    if (current && !current.fitsUnits(units, this.#ctx.nowMs(), expiryMarginMs)) {
+      await this.#finish(current);
+      this.#current = undefined;
+      rolledOver = true;
+    }
+    const tx = this.#current ?? (await this.#openNext());
+    if (!tx.fitsUnits(units, this.#ctx.nowMs(), expiryMarginMs)) {
+      throw new TallySessionError('item_exceeds_deposit', `${units} units do not fit a fresh transaction`);
+    }
+    return tx.payUnits(units, rolledOver);
   }
 
   /** Every transaction of the session, oldest first. */

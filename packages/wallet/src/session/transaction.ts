@@ -1,6 +1,7 @@
 import {
   appendPurchase,
   createVoucher,
+  type PaywordChain,
   type Purchase,
   type PurchaseListState,
   type SessionReadyBody,
@@ -15,7 +16,18 @@ import type {
   TransactionInfo,
   TransactionStatus,
   TransactionSummary,
+  UnitPayment,
 } from './model.ts';
+
+/** The transaction's hash chain and what of it was handed out. */
+interface ChainState {
+  readonly chain: PaywordChain;
+  readonly unitPriceMinor: bigint;
+  /** The highest index handed out. */
+  index: number;
+  /** Ranges handed out whose request failed uncharged: paid again (same preimage) before new units. */
+  readonly returned: { readonly index: number; readonly units: number }[];
+}
 
 export interface ClosingMessages {
   readonly terminate: string;
@@ -38,13 +50,66 @@ export class WalletTransaction {
   #status: TransactionStatus = 'open';
   #closing: ClosingMessages | undefined;
   #summary: TransactionSummary | undefined;
+  readonly #chain: ChainState | undefined;
   terminateDelivered = false;
   terminateError: unknown;
 
-  constructor(ready: SessionReadyBody, sessionKey: SigningKey, emptyList: PurchaseListState) {
+  constructor(
+    ready: SessionReadyBody,
+    sessionKey: SigningKey,
+    emptyList: PurchaseListState,
+    chain?: { readonly chain: PaywordChain; readonly unitPriceMinor: bigint },
+  ) {
     this.ready = ready;
     this.#sessionKey = sessionKey;
     this.#list = emptyList;
+    this.#chain = chain && { ...chain, index: 0, returned: [] };
+  }
+
+  get unitPriceMinor(): bigint | undefined {
+    return this.#chain?.unitPriceMinor;
+  }
+
+  /** Whether `units` more hash-chain units can be paid here now (within the chain and the deposit). */
+  fitsUnits(units: number, nowMs: number, expiryMarginMs: number): boolean {
+    const c = this.#chain;
+    if (!c || this.#status !== 'open' || nowMs >= this.ready.expiresAtMs - expiryMarginMs) return false;
+    if (c.returned.some((r) => r.units === units)) return true;
+    const index = c.index + units;
+    return (
+      index <= c.chain.lengthMax &&
+      this.#list.totalMinor + BigInt(index) * c.unitPriceMinor <= this.ready.depositMerchantMinor
+    );
+  }
+
+  /** Reveals the next preimage `units` steps on (or re-sends one whose request was not charged). */
+  payUnits(units: number, rolledOver: boolean): UnitPayment {
+    const c = this.#chain;
+    if (!c || this.#status !== 'open') throw new Error('assertion: paying units without an open chain');
+    const reused = c.returned.findIndex((r) => r.units === units);
+    let index: number;
+    if (reused >= 0) {
+      index = (c.returned.splice(reused, 1)[0] as { index: number }).index;
+    } else {
+      c.index += units;
+      index = c.index;
+    }
+    return {
+      transactionId: this.id,
+      index,
+      units,
+      preimageHex: c.chain.preimageHex(index),
+      amountMinor: BigInt(units) * c.unitPriceMinor,
+      unitPriceMinor: c.unitPriceMinor,
+      currency: this.ready.merchantCurrency,
+      rolledOver,
+    };
+  }
+
+  /** The merchant did not charge this payment (its handler failed): its units go out again first. */
+  returnUnits(payment: Pick<UnitPayment, 'index' | 'units'>): void {
+    if (this.#chain && this.#status === 'open')
+      this.#chain.returned.push({ index: payment.index, units: payment.units });
   }
 
   get id(): string {
@@ -135,6 +200,14 @@ export class WalletTransaction {
         purchaseListHash: this.#list.hashHex,
         lastSeq,
         ...(lastVoucher !== undefined ? { lastVoucher } : {}),
+        ...(this.#chain && this.#chain.index > 0
+          ? {
+              hashChain: {
+                index: this.#chain.index,
+                preimageHex: this.#chain.chain.preimageHex(this.#chain.index),
+              },
+            }
+          : {}),
       },
     );
     this.#closing = { terminate, record };
@@ -177,6 +250,7 @@ export class WalletTransaction {
       lastSeq: this.#list.count,
       cumulativeMinor: this.#list.totalMinor,
       purchaseListHash: this.#list.hashHex,
+      ...(this.#chain ? { hashChainIndex: this.#chain.index } : {}),
     };
   }
 

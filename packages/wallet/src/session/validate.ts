@@ -1,5 +1,6 @@
 import {
   AMOUNT_MAX_MINOR,
+  HASH_CHAIN_LENGTH_MAX,
   isCurrency,
   isMerchantId,
   isOperatorId,
@@ -48,6 +49,23 @@ export function checkOptions(options: OpenSessionOptions): void {
   }
   if (onTerminate !== undefined && typeof onTerminate !== 'function')
     throw bad('onTerminate must be a function');
+  const chain = options.hashChain;
+  if (chain !== undefined) {
+    if (
+      typeof chain.unitPriceMinor !== 'bigint' ||
+      chain.unitPriceMinor <= 0n ||
+      chain.unitPriceMinor > AMOUNT_MAX_MINOR
+    ) {
+      throw bad('hashChain.unitPriceMinor must be a positive bigint');
+    }
+    if (
+      !Number.isInteger(chain.lengthMax) ||
+      chain.lengthMax < 1 ||
+      chain.lengthMax > HASH_CHAIN_LENGTH_MAX
+    ) {
+      throw bad(`hashChain.lengthMax must be an integer in 1..${HASH_CHAIN_LENGTH_MAX}`);
+    }
+  }
 }
 
 export function checkItem(item: PurchaseItem): void {

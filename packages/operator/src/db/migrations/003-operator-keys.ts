@@ -17,7 +17,9 @@ export const operatorKeys003: Migration = {
         active boolean not null default true,
         created_at timestamptz not null default now()
       )`.execute(db);
-    await sql`create unique index operator_keys_one_active on operator_keys (operator_id) where active`.execute(db);
+    await sql`create unique index operator_keys_one_active on operator_keys (operator_id) where active`.execute(
+      db,
+    );
   },
   async down(db: Kysely<unknown>) {
     await sql`drop table operator_keys`.execute(db);

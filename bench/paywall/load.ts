@@ -1,0 +1,45 @@
+import autocannon from 'autocannon';
+import { PATH } from './model.ts';
+
+export interface LoadResult {
+  readonly rps: number;
+  /** The worst connection's 99th percentile. */
+  readonly p99Ms: number;
+  readonly non2xx: number;
+  readonly errors: number;
+}
+
+/**
+ * One load run: one autocannon client per connection, all at once, each
+ * sending its own list of payment headers in order (or `amount` unpaid
+ * requests). Every request of a list is a request entry of its own, so
+ * autocannon builds them all before the run (as it builds the one unpaid
+ * request): during the run both send prepared bytes. One connection per
+ * client keeps each voucher lane in seq order.
+ */
+export async function load(
+  url: string,
+  connections: readonly (readonly string[] | number)[],
+): Promise<LoadResult> {
+  const runs = connections.map((lane) =>
+    autocannon({
+      url,
+      connections: 1,
+      amount: typeof lane === 'number' ? lane : lane.length,
+      requests:
+        typeof lane === 'number'
+          ? [{ method: 'GET', path: PATH }]
+          : lane.map((header) => ({ method: 'GET', path: PATH, headers: { 'payment-signature': header } })),
+    }),
+  );
+  const started = performance.now(); // every request is built by now; the runs start on the next tick
+  const results = await Promise.all(runs);
+  const seconds = (performance.now() - started) / 1000;
+  const total = results.reduce((n, r) => n + r.requests.total, 0);
+  return {
+    rps: total / seconds,
+    p99Ms: Math.max(...results.map((r) => r.latency.p99)),
+    non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+    errors: results.reduce((n, r) => n + r.errors + r.timeouts, 0),
+  };
+}

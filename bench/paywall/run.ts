@@ -1,0 +1,139 @@
+/*
+ * `npm run bench:paywall`: one trivial JSON endpoint on Fastify, unpaid
+ * (no paywall), paid with vouchers (one P-256 signature per request) and
+ * paid with a hash chain (one SHA-256 per request), in interleaved rounds
+ * under the same load generator (autocannon, in this process; the server
+ * runs in a child process). Payment headers are made before each run.
+ * Prints req/s and p99 per run, then one JSON line with the median ratios.
+ */
+import { fork } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type LoadResult, load } from './load.ts';
+import type { ToRunner, ToServer } from './model.ts';
+import { openBenchSessions } from './wallet-side.ts';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 32;
+const AMOUNT_FAST = Number(process.env.BENCH_AMOUNT ?? 60_000);
+const AMOUNT_VOUCHER = Math.round(AMOUNT_FAST / 3);
+
+type Variant = 'unpaid' | 'voucher' | 'hashChain';
+
+const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
+  // BENCH_CPU_PROF=dir writes the server's CPU profile there.
+  execArgv: [
+    '--import',
+    'tsx',
+    ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+  ],
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const send = (message: ToServer) => server.send(message);
+let onUtilization: ((value: number) => void) | undefined;
+const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject) => {
+  server.on('message', (message: ToRunner) => {
+    if (message.type === 'ready') resolve(message);
+    else if (message.type === 'utilization') onUtilization?.(message.value);
+    else reject(new Error(message.message));
+  });
+  server.on('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+});
+/** The server's event-loop utilisation during `work`: near 1 means the server, not the load generator, was the limit. */
+async function measured<T>(work: () => Promise<T>): Promise<[T, number]> {
+  send({ type: 'mark' });
+  const result = await work();
+  const utilization = new Promise<number>((resolve) => {
+    onUtilization = resolve;
+  });
+  send({ type: 'report' });
+  return [result, await utilization];
+}
+
+try {
+  console.log(
+    `paywall bench: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const sessions = await openBenchSessions({
+    lanes: CONNECTIONS,
+    chainLength: Math.ceil(((ROUNDS + 1) * AMOUNT_FAST) / CONNECTIONS) + 100,
+  });
+  send({ type: 'setup', mtaPublicJwk: sessions.mtaPublicJwk, informations: sessions.informations });
+  const { unpaidUrl, paidUrl } = await reply;
+
+  const run = async (variant: Variant, amount: number): Promise<LoadResult & { utilization: number }> => {
+    const perConnection = Math.floor(amount / CONNECTIONS);
+    if (variant === 'unpaid') {
+      const [result, utilization] = await measured(() =>
+        load(unpaidUrl, Array(CONNECTIONS).fill(perConnection)),
+      );
+      return { ...result, utilization };
+    }
+    // Headers made before the run; lane c takes every CONNECTIONS-th one (its own transaction).
+    const count = perConnection * CONNECTIONS;
+    const headers = variant === 'voucher' ? sessions.voucherHeaders(count) : sessions.paywordHeaders(count);
+    const lanes = Array.from({ length: CONNECTIONS }, (_, c) =>
+      headers.filter((_h, i) => i % CONNECTIONS === c),
+    );
+    const [result, utilization] = await measured(() => load(paidUrl, lanes));
+    return { ...result, utilization };
+  };
+  // Warm-up: JIT, connection pools, the merchant's lanes.
+  await run('unpaid', AMOUNT_FAST / 4);
+  await run('hashChain', AMOUNT_FAST / 4);
+  await run('voucher', AMOUNT_VOUCHER / 4);
+
+  const voucherRatios: number[] = [];
+  const hashChainRatios: number[] = [];
+  const rps: Record<Variant, number[]> = { unpaid: [], voucher: [], hashChain: [] };
+  const orders: Variant[][] = [
+    ['unpaid', 'voucher', 'hashChain'],
+    ['hashChain', 'unpaid', 'voucher'],
+    ['voucher', 'hashChain', 'unpaid'],
+  ];
+  // BENCH_ONLY=hashChain (or voucher, unpaid) runs one variant: for profiling, no ratios.
+  const only = process.env.BENCH_ONLY as Variant | undefined;
+  for (let round = 0; round < ROUNDS; round++) {
+    const results = {} as Record<Variant, LoadResult>;
+    for (const variant of (orders[round % orders.length] as Variant[]).filter((v) => !only || v === only)) {
+      const result = await run(variant, variant === 'voucher' ? AMOUNT_VOUCHER : AMOUNT_FAST);
+      results[variant] = result;
+      rps[variant].push(result.rps);
+      console.log(
+        `round ${round + 1}  ${variant.padEnd(9)}  ${Math.round(result.rps).toString().padStart(6)} req/s  ` +
+          `p99 ${String(result.p99Ms).padStart(3)} ms  server busy ${Math.round(result.utilization * 100)} %` +
+          (result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : ''),
+      );
+    }
+    if (only) continue;
+    voucherRatios.push(results.voucher.rps / results.unpaid.rps);
+    hashChainRatios.push(results.hashChain.rps / results.unpaid.rps);
+  }
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const round2 = (n: number) => Math.round(n * 1000) / 1000;
+  console.log(
+    JSON.stringify({
+      unpaidRps: Math.round(median(rps.unpaid)),
+      voucherRps: Math.round(median(rps.voucher)),
+      hashChainRps: Math.round(median(rps.hashChain)),
+      voucherRatio: round2(median(voucherRatios)),
+      hashChainRatio: round2(median(hashChainRatios)),
+    }),
+  );
+} finally {
+  send({ type: 'stop' });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

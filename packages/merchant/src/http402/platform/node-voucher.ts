@@ -1,0 +1,96 @@
+import { createHash, createPublicKey, hash, type KeyObject, verify } from 'node:crypto';
+import {
+  encodePurchase,
+  isValidPurchase,
+  type PublicJwk,
+  type Purchase,
+  type PurchaseListState,
+  type SigningAlgorithm,
+} from '@tallystick/protocol';
+
+/** A compact JWS split and its JSON parts parsed; nothing verified yet. */
+export interface ParsedJws {
+  readonly alg: unknown;
+  readonly kid: unknown;
+  readonly claims: Record<string, unknown>;
+  readonly signingInput: string;
+  readonly signature: Buffer;
+}
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * Splits a compact JWS. The claims are read before the signature is checked
+ * only to find the transaction (and so the key) it claims to belong to; no
+ * other decision is taken on them before `verifySignature`.
+ */
+export function parseCompactJws(compact: string): ParsedJws | undefined {
+  const first = compact.indexOf('.');
+  const second = compact.indexOf('.', first + 1);
+  if (first < 1 || second < 0 || compact.indexOf('.', second + 1) >= 0) return undefined;
+  const h = compact.slice(0, first);
+  const p = compact.slice(first + 1, second);
+  const s = compact.slice(second + 1);
+  if (!B64URL.test(h) || !B64URL.test(p) || !B64URL.test(s)) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as unknown;
+    if (typeof header !== 'object' || header === null) return undefined;
+    if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return undefined;
+    return {
+      alg: header.alg,
+      kid: header.kid,
+      claims: claims as Record<string, unknown>,
+      signingInput: compact.slice(0, second),
+      signature: Buffer.from(s, 'base64url'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A session key as a node:crypto KeyObject: imported once per transaction. */
+export function nodeKeyOf(jwk: PublicJwk): KeyObject {
+  const { kty, crv, x, y } = jwk as { kty: string; crv: string; x: string; y?: string };
+  return createPublicKey({ key: { kty, crv, x, ...(y !== undefined ? { y } : {}) }, format: 'jwk' });
+}
+
+/** ES256 (raw r‖s signature, as JWS has it) or EdDSA, synchronously through OpenSSL. */
+export function verifySignature(
+  alg: SigningAlgorithm,
+  key: KeyObject,
+  signingInput: string,
+  signature: Buffer,
+): boolean {
+  const data = Buffer.from(signingInput, 'latin1');
+  try {
+    return alg === 'ES256'
+      ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
+      : verify(null, data, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** `appendPurchase` (session/purchase-list.ts) with a synchronous node:crypto hash; same states. */
+export function appendPurchaseSync(
+  state: PurchaseListState,
+  purchase: Purchase,
+): PurchaseListState | undefined {
+  if (purchase.seq !== state.count + 1 || !isValidPurchase(purchase)) return undefined;
+  const hashHex = createHash('sha256')
+    .update(Buffer.from(state.hashHex, 'hex'))
+    .update(encodePurchase(purchase))
+    .digest('hex');
+  return Object.freeze({
+    transactionId: state.transactionId,
+    count: purchase.seq,
+    totalMinor: state.totalMinor + purchase.priceMinor,
+    hashHex,
+  });
+}
+
+/** SHA-256 step for PayWord meters: node:crypto's one-shot hash (no Hash object). */
+export function sha256Node(value: Uint8Array): Uint8Array {
+  return hash('sha256', value, 'buffer');
+}

@@ -1,0 +1,113 @@
+import {
+  createVoucher,
+  generatePseudonym,
+  generateSigningKey,
+  importVerificationKey,
+  type SigningKey,
+  signTerminate,
+  type VerificationKey,
+  verifyVoucher,
+} from '@tallystick/protocol';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { nodeKeyOf, parseCompactJws } from './platform/node-voucher.ts';
+import { checkVoucherMessage, type VoucherSessionKey } from './voucher-check.ts';
+
+const TXN = 'op-a.1.1';
+const NOW_MS = 1_750_000_000_000;
+let key: SigningKey;
+let other: SigningKey;
+let verification: VerificationKey;
+let pseudonym: string;
+let session: VoucherSessionKey;
+
+beforeAll(async () => {
+  [key, other] = await Promise.all([generateSigningKey('ES256'), generateSigningKey('ES256')]);
+  verification = await importVerificationKey(key.publicJwk);
+  pseudonym = generatePseudonym();
+  session = {
+    transactionId: TXN,
+    pseudonym,
+    merchantId: 'shop-1',
+    alg: 'ES256',
+    kid: verification.kid,
+    key: nodeKeyOf(verification.publicJwk),
+  };
+});
+
+function voucher(
+  overrides: { key?: SigningKey; aud?: string; txn?: string; iss?: string; nowMs?: number } = {},
+) {
+  return createVoucher(overrides.key ?? key, {
+    transactionId: overrides.txn ?? TXN,
+    pseudonym: overrides.iss ?? pseudonym,
+    merchantId: overrides.aud ?? 'shop-1',
+    seq: 1,
+    cumulativeMinor: 50n,
+    currency: 'EUR',
+    purchaseListHash: 'a'.repeat(64),
+    item: { sku: 'GET /weather', description: '', priceMinor: 50n, atMs: NOW_MS },
+    nowMs: overrides.nowMs ?? NOW_MS,
+  });
+}
+
+/** Both checks on one JWS: the protocol's (jose/WebCrypto) and the Node fast path; envelope codes only. */
+async function both(jws: string) {
+  const slow = await verifyVoucher(jws, {
+    sessionKey: verification,
+    transactionId: TXN,
+    pseudonym,
+    merchantId: 'shop-1',
+    currency: 'EUR',
+    depositMinor: 1_000n,
+    lastSeq: 0,
+    lastCumulativeMinor: 0n,
+    nowMs: NOW_MS,
+  });
+  const parsed = parseCompactJws(jws);
+  const fast = parsed ? checkVoucherMessage(parsed, session, NOW_MS) : 'voucher_malformed';
+  return { slow: typeof slow === 'string' ? slow : 'ok', fast: typeof fast === 'string' ? fast : 'ok' };
+}
+
+describe('fast voucher check agrees with verifyVoucher', () => {
+  it('on a valid voucher, and decodes the same body', async () => {
+    const jws = await voucher();
+    expect(await both(jws)).toEqual({ slow: 'ok', fast: 'ok' });
+    const parsed = parseCompactJws(jws);
+    expect(parsed && checkVoucherMessage(parsed, session, NOW_MS)).toMatchObject({
+      seq: 1,
+      cumulativeMinor: 50n,
+    });
+  });
+
+  it.each([
+    ['another key', { key: 'other' }],
+    ['another merchant', { aud: 'shop-2' }],
+    ['another transaction', { txn: 'op-a.1.2' }],
+    ['another issuer', { iss: 'psn_AAAAAAAAAAAAAAAAAAAAAA' }],
+    ['a stale iat', { nowMs: NOW_MS - 200_000_000 }],
+  ])('on %s', async (_name, o) => {
+    const jws = await voucher({ ...o, key: (o as { key?: string }).key === 'other' ? other : key });
+    const { slow, fast } = await both(jws);
+    expect(slow).not.toBe('ok');
+    expect(fast).toBe(slow);
+  });
+
+  it('on a tampered signature, payload or type', async () => {
+    const jws = await voucher();
+    const [h, p, s] = jws.split('.') as [string, string, string];
+    const terminate = await signTerminate(
+      key,
+      { iss: pseudonym, aud: 'shop-1', nowMs: NOW_MS },
+      { transactionId: TXN, by: 'customer', reason: 'customer_stop', lastSeq: 0 },
+    );
+    for (const bad of [`${h}.${p}.${s.slice(0, -3)}AAA`, terminate, 'a.b', '..']) {
+      const { slow, fast } = await both(bad);
+      expect(fast).toBe(slow);
+    }
+    // A payload that is not JSON names no transaction, so no key to check the signature with: malformed.
+    expect(await both(`${h}.${p.slice(0, -2)}AA.${s}`)).toEqual({
+      slow: 'voucher_signature_invalid',
+      fast: 'voucher_malformed',
+    });
+  });
+});

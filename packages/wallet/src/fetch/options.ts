@@ -1,0 +1,30 @@
+import type { TallyOffer, TallyReceipt, TallyScheme } from '@tallystick/protocol';
+
+export interface WrapFetchOptions {
+  /** Deposit held per transaction, in the customer's currency (minor units). */
+  readonly maxDepositMinor: bigint;
+  /** The most one request may cost, in the merchant's currency: a dearer 402 is returned unpaid. */
+  readonly maxPriceMinor: bigint;
+  /** Stop paying once this much was spent through this fetch, per merchant currency. */
+  readonly maxTotalMinor?: bigint;
+  /** Decides each offer after the price checks (merchant or operator allowlists, …). */
+  readonly allow?: (offer: TallyOffer) => boolean;
+  /** Preference when a 402 offers several schemes. Default: hash chain first, then vouchers. */
+  readonly schemes?: readonly TallyScheme[];
+  /** The session timer agreed at initiation. Default 600 s. */
+  readonly timeoutSeconds?: number;
+  /** Units per hash chain (per transaction). Default 10,000. */
+  readonly hashChainLength?: number;
+  /** Called with each receipt the merchant sent. */
+  readonly onReceipt?: (receipt: TallyReceipt) => void;
+}
+
+export const WRAP_FETCH_DEFAULTS = {
+  schemes: ['tally-payword', 'tally-voucher'] as readonly TallyScheme[],
+  timeoutSeconds: 600,
+  hashChainLength: 10_000,
+  /** Paid attempts per request after the first 402 (a stale proof gets a fresh 402 and is paid again). */
+  paidAttemptsMax: 3,
+  /** Routes whose terms are remembered to pay up front on the next call (no 402 round trip). */
+  knownRoutesMax: 1_000,
+} as const;
