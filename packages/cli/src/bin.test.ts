@@ -38,11 +38,13 @@ function tally(args: readonly string[], cwd: string): Tally {
   return { child, output: () => output, exited };
 }
 
+/** Waits for the whole start-up banner (it ends with the Ctrl+C hint), then returns its URL. */
 async function urlOf(tallyProcess: Tally): Promise<string> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    const match = /url: +(http:\/\/\S+)/.exec(tallyProcess.output());
-    if (match?.[1]) return match[1];
+    const output = tallyProcess.output();
+    const match = /url: +(http:\/\/\S+)/.exec(output);
+    if (match?.[1] && output.includes('Press Ctrl+C')) return match[1];
     if (tallyProcess.child.exitCode !== null)
       throw new Error(`tally exited early:\n${tallyProcess.output()}`);
     if (Date.now() > deadline) throw new Error(`tally did not start:\n${tallyProcess.output()}`);
