@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -9,9 +9,9 @@ import Fastify, {
 } from 'fastify';
 import type { LogLevel } from '../config/model.ts';
 import { registerDocs } from './docs.ts';
-import { sendHttpError } from './envelope.ts';
-import { installErrorHandlers } from './error-handler.ts';
+import { installErrorHandlers, sendFrameworkError } from './error-handler.ts';
 import { loggerOptions } from './logger.ts';
+import { strictValidatorCompiler } from './validation.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -63,11 +63,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     frameworkErrors: (error, request, reply) => {
-      sendHttpError(request, reply, error.code === 'FST_ERR_BAD_URL' ? 'request_invalid' : 'internal');
+      sendFrameworkError(error, request, reply);
     },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  // TypeBox checks bodies exactly as typed: no coercion of "12" to 12 or 12 to "12".
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  // TypeBox checks bodies exactly as typed: no coercion of "12" to 12 or 12 to "12"; numbers in
+  // query strings and paths must be plain decimal integers (no "true", "1.5" or "0x10").
+  app.setValidatorCompiler(strictValidatorCompiler);
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
   app.addHook('onRequest', async (request, reply) => {

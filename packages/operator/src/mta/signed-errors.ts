@@ -11,6 +11,7 @@ import {
   VOUCHER_ERROR_MESSAGES,
   type VoucherError,
 } from '@tallystick/protocol';
+import { JWS_ERROR_STATUS } from '../http/jws-status.ts';
 
 /**
  * Why a signed message (or a voucher inside a record) was refused. Shared by
@@ -18,22 +19,6 @@ import {
  * MTA's verdict on a customer's record unchanged.
  */
 export type SignedMessageError = JwsError | MessageError | VoucherError;
-
-/** 401 when the signature does not prove who wrote it; 409 for a replay; 422 for a voucher the rules refuse. */
-const JWS_STATUS: { readonly [k in JwsError]: number } = {
-  jws_too_large: 413,
-  jws_malformed: 400,
-  jws_alg_not_allowed: 400,
-  jws_key_unknown: 401,
-  jws_signature_invalid: 401,
-  jws_claims_invalid: 400,
-  jws_wrong_type: 400,
-  jws_wrong_audience: 400,
-  jws_wrong_issuer: 401,
-  jws_wrong_transaction: 400,
-  jws_stale: 400,
-  jws_replayed: 409,
-};
 
 const VOUCHER_STATUS: { readonly [k in VoucherError]: number } = {
   voucher_malformed: 422,
@@ -49,7 +34,7 @@ const VOUCHER_STATUS: { readonly [k in VoucherError]: number } = {
 };
 
 export const SIGNED_MESSAGE_ERROR_STATUS: { readonly [k in SignedMessageError]: number } = {
-  ...JWS_STATUS,
+  ...JWS_ERROR_STATUS,
   message_body_invalid: 400,
   ...VOUCHER_STATUS,
 };

@@ -1,4 +1,5 @@
 import { JWS_ERROR_MESSAGES, type JwsError } from '@tallystick/protocol';
+import { JWS_ERROR_STATUS } from '../http/jws-status.ts';
 import type { TransferError } from '../ledger/errors.ts';
 import { TRANSFER_ERROR_MESSAGES, TRANSFER_ERROR_STATUS } from './ledger-errors.ts';
 
@@ -51,25 +52,9 @@ const OWN_MESSAGES: { readonly [k in PartyOwnError]: string } = {
   transfer_body_invalid: 'the signed transfer does not have the expected fields',
 };
 
-/** 401 for signatures that do not prove the caller wrote the message; 409 for a replay; 400 otherwise. */
-const JWS_STATUS: { readonly [k in JwsError]: number } = {
-  jws_too_large: 413,
-  jws_malformed: 400,
-  jws_alg_not_allowed: 400,
-  jws_key_unknown: 401,
-  jws_signature_invalid: 401,
-  jws_claims_invalid: 400,
-  jws_wrong_type: 400,
-  jws_wrong_audience: 400,
-  jws_wrong_issuer: 401,
-  jws_wrong_transaction: 400,
-  jws_stale: 400,
-  jws_replayed: 409,
-};
-
 export const PARTY_ERROR_STATUS: { readonly [k in PartyError]: number } = {
   ...TRANSFER_ERROR_STATUS,
-  ...JWS_STATUS,
+  ...JWS_ERROR_STATUS,
   ...OWN_STATUS,
 };
 

@@ -1,5 +1,6 @@
 import { JWS_ERROR_MESSAGES, type JwsError } from '@tallystick/protocol';
 import { domainErrorSender } from '../http/envelope.ts';
+import { JWS_ERROR_STATUS } from '../http/jws-status.ts';
 import type { TransferError } from '../ledger/errors.ts';
 import { TRANSFER_ERROR_MESSAGES, TRANSFER_ERROR_STATUS } from '../parties/ledger-errors.ts';
 
@@ -53,24 +54,9 @@ const OWN_MESSAGES: { readonly [k in RequestOwnError]: string } = {
   not_a_merchant: 'only a merchant can do this',
 };
 
-const JWS_STATUS: { readonly [k in JwsError]: number } = {
-  jws_too_large: 413,
-  jws_malformed: 400,
-  jws_alg_not_allowed: 400,
-  jws_key_unknown: 401,
-  jws_signature_invalid: 401,
-  jws_claims_invalid: 400,
-  jws_wrong_type: 400,
-  jws_wrong_audience: 400,
-  jws_wrong_issuer: 401,
-  jws_wrong_transaction: 400,
-  jws_stale: 400,
-  jws_replayed: 409,
-};
-
 export const REQUEST_ERROR_STATUS: { readonly [k in RequestError]: number } = {
   ...TRANSFER_ERROR_STATUS,
-  ...JWS_STATUS,
+  ...JWS_ERROR_STATUS,
   ...OWN_STATUS,
 };
 export const REQUEST_ERROR_MESSAGES: { readonly [k in RequestError]: string } = {
