@@ -6,10 +6,12 @@ Usage:
       funded demo customer, operator op-b (EUR) with a demo shop, on ports n, n+1, n+2
       (default 7070). Data (and the demo credentials) in ./.tally, kept across restarts.
 
-  tally demo [--scenario <name>] [--json]
+  tally demo [--scenario <name>] [--json] [--artefacts-dir <dir>]
       Run one trading session on a throw-away network in this process and narrate it
       (--json: one JSON object). Scenarios: normal, exhaust, merchant-stop, timeout,
-      mismatch, missing-customer-record.
+      mismatch, missing-customer-record; request-to-pay (a merchant-initiated purchase
+      the customer affirms; writes the QR, Data Matrix, receipt PDF and trust list for
+      tally verify to --artefacts-dir, default ./.tally/demo-artefacts/<time>).
 
   tally operator serve --id <id> --currency <CUR> [--port <n>] [--host <host>]
                        [--memory | --data-dir <dir>] [--log-level <level>]

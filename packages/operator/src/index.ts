@@ -11,3 +11,9 @@ export {
   startOperatorNode,
 } from './node.ts';
 export { TRANSFER_MESSAGE_TYPE } from './parties/signed-transfer.ts';
+export {
+  AFFIRMATION_MESSAGE_TYPE,
+  PURCHASE_REQUEST_MESSAGE_TYPE,
+} from './requests/model.ts';
+export type { RequestToPayOptions } from './requests/wiring.ts';
+export { receiveWebhook, type WebhookEnvelope } from './webhooks/receiver.ts';

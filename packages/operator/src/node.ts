@@ -137,6 +137,7 @@ export interface NodeOptions {
   readonly clock?: () => Date;
   readonly logStream?: { write(line: string): void };
   readonly fetch?: typeof fetch;
+  readonly requestToPay?: RequestToPayOptions;
 }
 
 /** Opens the database (migrating it), wires the node, listens, and starts its background workers. */

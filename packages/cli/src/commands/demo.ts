@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { formatMoney } from '../demo/money.ts';
 import { createNarrator, QUIET } from '../demo/print.ts';
+import { REQUEST_TO_PAY, requestToPayDemo } from '../demo/request-to-pay/command.ts';
 import { runScenario } from '../demo/run.ts';
 import { isScenarioName, SCENARIO_NAMES, SCENARIOS, type ScenarioName } from '../demo/scenarios.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from '../io.ts';
@@ -16,15 +17,19 @@ import { type LocalNetwork, startLocalNetwork } from '../network/network.ts';
 export async function demo(args: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...args],
-    options: { json: { type: 'boolean' }, scenario: { type: 'string' } },
+    options: { json: { type: 'boolean' }, scenario: { type: 'string' }, 'artefacts-dir': { type: 'string' } },
     strict: true,
     allowPositionals: false,
   });
   const scenario = values.scenario ?? 'normal';
-  if (!isScenarioName(scenario)) {
-    throw new UsageError(`--scenario: "${scenario}" is not one of ${SCENARIO_NAMES.join(', ')}`);
-  }
   const json = values.json === true;
+  if (scenario === REQUEST_TO_PAY)
+    return requestToPayDemo({ json, artefactsDir: values['artefacts-dir'] }, io);
+  if (!isScenarioName(scenario)) {
+    throw new UsageError(
+      `--scenario: "${scenario}" is not one of ${[...SCENARIO_NAMES, REQUEST_TO_PAY].join(', ')}`,
+    );
+  }
   const network = await startLocalNetwork({ storage: { kind: 'memory' }, basePort: 0, logLevel: 'silent' });
   try {
     if (!json) introduce(io, network, scenario);

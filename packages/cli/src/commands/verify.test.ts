@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningKey, type IndiciumParticulars, issueIndicium, signerOf } from '@tallystick/protocol';
 import { describe, expect, it } from 'vitest';
-import { qrPng, receiptPdf } from '../../../operator/src/fulfilment/artefacts.ts';
+import { dataMatrixPng, qrPng, receiptPdf } from '../../../operator/src/fulfilment/artefacts.ts';
 import type { CliIo } from '../io.ts';
 import { verify } from './verify.ts';
 
@@ -50,13 +50,18 @@ describe('tally verify', () => {
     writeFileSync(png, await qrPng(indicium));
     const pdf = join(dir, 'receipt.pdf');
     writeFileSync(pdf, await receiptPdf({ indicium, text, title: 'Receipt' }));
-    for (const input of [indicium, png, pdf]) {
+    const matrix = join(dir, 'datamatrix.png');
+    writeFileSync(matrix, await dataMatrixPng(indicium));
+    for (const input of [indicium, png, matrix, pdf]) {
       const out = io();
       expect(await verify([input, '--trust', trust], out), out.lines.join('\n')).toBe(0);
       expect(out.lines.join('\n')).toContain('Amount: 45.00 EUR');
     }
     const tampered = indicium.slice(0, 30) + (indicium[30] === 'A' ? 'B' : 'A') + indicium.slice(31);
     expect(await verify([tampered, '--trust', trust], io())).toBe(1);
+    const badMatrix = join(dir, 'bad-datamatrix.png');
+    writeFileSync(badMatrix, await dataMatrixPng(tampered));
+    expect(await verify([badMatrix, '--trust', trust], io())).toBe(1);
     const badPdf = join(dir, 'bad.pdf');
     const original = (await receiptPdf({ indicium, text, title: 'Receipt' })).toString('latin1');
     writeFileSync(badPdf, Buffer.from(original.replace('Amount: 45.00 EUR', 'Amount: 95.00 EUR'), 'latin1'));

@@ -14,6 +14,7 @@ import {
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, UsageError } from '../io.ts';
+import { readDataMatrix } from './datamatrix.ts';
 
 // jsqr is CommonJS whose module.exports is the function itself; TypeScript sees a namespace.
 const jsQR = jsQRModule as unknown as (typeof jsQRModule)['default'];
@@ -22,7 +23,7 @@ const jsQR = jsQRModule as unknown as (typeof jsQRModule)['default'];
 export const TRUST_LIST_DEFAULT = 'tally-trust.json';
 
 /**
- * `tally verify <indicium | image.png | receipt.pdf>`: checks an indicium
+ * `tally verify <indicium | image.png | receipt.pdf>` (QR or Data Matrix PNG): checks an indicium
  * offline against a trust list of published keys, prints its particulars,
  * exits 1 on anything altered or untrusted.
  */
@@ -101,11 +102,14 @@ function readIndicium(input: string): { indicium: string; text?: string } | Inpu
   return { indicium: bytes.toString('utf8').trim() };
 }
 
+/** A QR code, else a Data Matrix (the two codes the operator prints). */
 export function readQrFromPng(bytes: Buffer): { indicium: string } | InputError {
   try {
     const png = PNG.sync.read(bytes);
     const code = jsQR(new Uint8ClampedArray(png.data), png.width, png.height);
-    return code ? { indicium: code.data } : 'qr_not_found';
+    if (code) return { indicium: code.data };
+    const matrix = readDataMatrix(png);
+    return matrix === undefined ? 'qr_not_found' : { indicium: matrix };
   } catch {
     return 'input_unreadable';
   }

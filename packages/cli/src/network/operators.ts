@@ -71,6 +71,8 @@ export async function startOperators(options: OperatorsOptions): Promise<[Networ
 async function startOperator(spec: OperatorSpec, options: OperatorsOptions): Promise<NetworkOperator> {
   const node = await startOperatorNode(operatorConfig(spec, options), {
     clock: options.clock.now,
+    // Every party of the local network listens on loopback, the shop's webhook endpoint too.
+    requestToPay: { allowPrivateWebhookTargets: true },
     ...(options.logStream ? { logStream: options.logStream } : {}),
   });
   return { spec, node, url: node.url };

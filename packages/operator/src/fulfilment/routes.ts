@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { HttpApp } from '../http/app.ts';
 import { SECURITY } from '../http/docs.ts';
 import { errorResponses } from '../http/envelope.ts';
+import { OpaqueId } from '../http/schemas.ts';
 import { type AuthDeps, authenticate, partyOf } from '../parties/auth.ts';
 import { sendRequestError } from '../requests/errors.ts';
 import type { RequestsService } from '../requests/service.ts';
@@ -29,7 +30,7 @@ export function itemView(row: ItemRow) {
 }
 
 const ItemParams = Type.Object({
-  itemId: Type.String({ maxLength: 80 }),
+  itemId: OpaqueId(80),
   format: Type.Union([Type.Literal('qr.png'), Type.Literal('datamatrix.png'), Type.Literal('receipt.pdf')]),
 });
 
@@ -59,7 +60,7 @@ export function registerFulfilmentRoutes(app: HttpApp, deps: FulfilmentRoutesDep
         summary: 'Items issued for a purchase',
         tags,
         security,
-        params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+        params: Type.Object({ id: OpaqueId(64) }),
         response: errorResponses(401, 403, 404),
       },
     },
@@ -130,7 +131,7 @@ export function registerFulfilmentRoutes(app: HttpApp, deps: FulfilmentRoutesDep
         summary: "Advance a shipment's status (merchant)",
         tags,
         security,
-        params: Type.Object({ itemId: Type.String({ maxLength: 80 }) }),
+        params: Type.Object({ itemId: OpaqueId(80) }),
         body: Type.Object({ status: Type.Union([Type.Literal('shipped'), Type.Literal('delivered')]) }),
         response: errorResponses(401, 403, 404, 409),
       },

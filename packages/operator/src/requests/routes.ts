@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { HttpApp } from '../http/app.ts';
 import { SECURITY } from '../http/docs.ts';
 import { errorResponses } from '../http/envelope.ts';
+import { OpaqueId } from '../http/schemas.ts';
 import { type AuthDeps, authenticate, partyOf } from '../parties/auth.ts';
 import { sendRequestError } from './errors.ts';
 import type { RequestEvents } from './events.ts';
@@ -19,7 +20,7 @@ const Signed = Type.Object(
   { jws: Type.String({ minLength: 1, maxLength: 65_536 }) },
   { additionalProperties: false },
 );
-const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const IdParams = Type.Object({ id: OpaqueId(64) });
 
 /** The first connection (merchant -> operator) and the second (customer -> operator), seed 000 claims 2-4. */
 export function registerRequestRoutes(app: HttpApp, deps: RequestRoutesDeps): void {

@@ -7,7 +7,6 @@ import {
   verifyIndicium,
 } from '@tallystick/protocol';
 import type { JWK } from 'jose';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateAdminToken } from '../../src/config/admin-token.ts';
 import type { Database } from '../../src/db/database.ts';
@@ -15,11 +14,12 @@ import { buildOperator, type Operator } from '../../src/node.ts';
 import { AFFIRMATION_MESSAGE_TYPE, PURCHASE_REQUEST_MESSAGE_TYPE } from '../../src/requests/model.ts';
 import { receiveWebhook } from '../../src/webhooks/receiver.ts';
 import { createWebhookDispatcher } from '../../src/webhooks/worker.ts';
+import { dumpForScan, scannedLogStream, TEST_CARD_NUMBERS, TEST_CARDS } from '../support/card-scan.ts';
 import { openTestDatabase } from '../support/database.ts';
 import type { Json } from '../support/operator.ts';
 
 const OP = 'rtp-op';
-const CARD = '4111111111111111';
+const CARD = TEST_CARDS.visa;
 let now = new Date('2030-01-01T10:00:00Z');
 const clock = () => now;
 const logs: string[] = [];
@@ -82,7 +82,7 @@ beforeAll(async () => {
     db,
     adminToken,
     clock,
-    logStream: { write: (line) => void logs.push(line) },
+    logStream: scannedLogStream('request-to-pay', logs),
   });
   customer = await register('customers', { creditLimitMinor: '100000' });
   merchant = await register('merchants', { endpointUrl: 'https://shop.example/tally' });
@@ -356,6 +356,11 @@ describe('request to pay', () => {
       number: CARD,
     });
     expect(card.body.masked).toBe('411111******1111');
+    const second = await call('POST', '/v1/funding-instruments', customer.apiKey, {
+      kind: 'card',
+      number: TEST_CARDS.mastercard,
+    });
+    expect(second.body.masked).toBe('555555******4444');
     const iban = await call('POST', '/v1/funding-instruments', merchant.apiKey, {
       kind: 'iban',
       number: 'DE89 3704 0044 0532 0130 00',
@@ -364,18 +369,11 @@ describe('request to pay', () => {
     expect(await op.requestToPay.funding.reveal(customer.id, card.body.id)).toBe(CARD);
     const listed = await call('GET', '/v1/funding-instruments', customer.apiKey);
     expect(JSON.stringify(listed.body)).not.toContain(CARD);
-    const tables = await sql<{
-      table_name: string;
-    }>`select table_name from information_schema.tables where table_schema = 'public'`.execute(db.kysely);
-    let dump = '';
-    for (const { table_name } of tables.rows) {
-      const rows = await sql`select * from ${sql.table(table_name)}`.execute(db.kysely);
-      dump += JSON.stringify(rows.rows, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
-    }
+    const dump = await dumpForScan(db, 'request-to-pay');
     expect(dump).toContain('411111******1111');
-    expect(dump).not.toContain(CARD);
+    for (const number of TEST_CARD_NUMBERS) expect(dump).not.toContain(number);
     expect(logs.length).toBeGreaterThan(0);
-    expect(logs.join('\n')).not.toContain(CARD);
+    for (const number of TEST_CARD_NUMBERS) expect(logs.join('\n')).not.toContain(number);
   });
 });
 
