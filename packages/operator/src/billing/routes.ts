@@ -45,6 +45,9 @@ export function registerBillingRoutes(app: HttpApp, deps: BillingRoutesDeps): vo
       const since = new Date(query.since);
       if (Number.isNaN(since.getTime()))
         return sendError(request, reply, 400, 'since_invalid', 'since is not a time');
+      // Year 0 parses in JavaScript but is out of range for PostgreSQL (a 500 otherwise).
+      if (since.getUTCFullYear() < 1)
+        return sendError(request, reply, 400, 'since_invalid', 'since must be in year 1 or later');
       const records = await deps.billing.listSince(since, query.limit ?? BILLING_EXPORT_RECORDS_MAX);
       const exporter = BILLING_EXPORTERS[query.format];
       const body = exporter.render(records, { operatorId: deps.operatorId, now: deps.clock() });

@@ -95,6 +95,34 @@ describe('HTTP edge of the operator node', () => {
     expect(query.body.error.message).toMatch(/^querystring\.limit/);
   });
 
+  it('takes a number in a query string only as a plain decimal integer', async () => {
+    const { accountId } = await op.customer();
+    for (const limit of ['true', 'false', '1.5', '0x10', '1e2', '%2B7', '%207', '007', '', '7&limit=8']) {
+      const res = await op.request('GET', `/v1/accounts/${accountId}/transfers?limit=${limit}`, {
+        as: 'admin',
+      });
+      expect([limit, res.status, res.body.error?.code]).toEqual([limit, 400, 'request_invalid']);
+      expect(res.body.error.message).toMatch(/^querystring\.limit /);
+    }
+    const ok = await op.request('GET', `/v1/accounts/${accountId}/transfers?limit=7`, { as: 'admin' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('refuses a path parameter over the router limit, or a broken escape, as 400 (not 500)', async () => {
+    for (const url of [
+      `/v1/accounts/${'x'.repeat(HTTP_LIMITS.paramLengthMax + 1)}`,
+      `/v1/mta/transactions/${'x'.repeat(2_000)}`,
+      '/v1/accounts/%zz',
+    ]) {
+      const before = await op.snapshot();
+      const res = await op.request('GET', url, { as: 'admin' });
+      expect(res.status, url).toBe(400);
+      expect(res.body.error.code).toBe('request_invalid');
+      expect(res.body.requestId).toBe(res.headers['x-request-id']);
+      expect(await op.snapshot()).toEqual(before);
+    }
+  });
+
   it('publishes OpenAPI 3.1 with every route, its schemas and its error responses', async () => {
     const res = await op.request('GET', '/openapi.json');
     expect(res.status).toBe(200);

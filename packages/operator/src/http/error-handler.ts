@@ -11,6 +11,7 @@ const FASTIFY_CODES: Readonly<Record<string, HttpError>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'media_type_unsupported',
   FST_ERR_BAD_URL: 'request_invalid',
+  FST_ERR_MAX_PARAM_LENGTH: 'request_invalid',
   FST_ERR_NOT_FOUND: 'not_found',
   FST_ERR_HANDLER_TIMEOUT: 'handler_timeout',
 };
@@ -43,6 +44,28 @@ export function installErrorHandlers(app: FastifyInstance): void {
     sendHttpError(request, reply, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
   );
 }
+
+/**
+ * Errors the router raises before any route runs (`frameworkErrors`): a bad
+ * URL escape or a path parameter over `maxParamLength` are the caller's.
+ */
+export function sendFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  // No route ran, so neither did the onRequest hook that sets these headers.
+  reply.header('x-request-id', request.id).header('cache-control', 'no-store');
+  const code = FASTIFY_CODES[error.code] ?? fallbackByStatus(error.statusCode);
+  if (code) return sendHttpError(request, reply, code, FRAMEWORK_MESSAGES[error.code]);
+  request.log.error({ err: error }, 'unexpected router error');
+  return sendHttpError(request, reply, 'internal');
+}
+
+const FRAMEWORK_MESSAGES: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'the request path is not a valid URL (bad percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'a path parameter is longer than allowed',
+};
 
 function fallbackByStatus(status: number | undefined): HttpError | undefined {
   if (status === 503) return 'service_unavailable';

@@ -36,3 +36,17 @@ export const CurrencyCode = Type.String({
 });
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'an RFC 3339 timestamp' });
+
+/**
+ * An id the node made (`prq-...`, `prq-....t1`), as a path parameter: bounded
+ * and printable, so a NUL or a control character is a 400 here and never
+ * reaches the database (PostgreSQL text cannot hold NUL: it would be a 500).
+ */
+export function OpaqueId(maxLength: number) {
+  return Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: '^[A-Za-z0-9._:-]+$',
+    description: 'an id as the node returned it (letters, digits, ".", "_", ":" or "-")',
+  });
+}

@@ -1,3 +1,8 @@
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { FastifySchemaCompiler } from 'fastify';
+
+type Validate = ReturnType<FastifySchemaCompiler<unknown>>;
+
 /** The fields of a schema error we read; Fastify's and TypeBox's errors both have them. */
 export interface SchemaIssue {
   readonly keyword?: string;
@@ -62,3 +67,40 @@ function descriptionAt(schema: unknown, pointer: string): string | undefined {
   const description = (node as { description?: unknown } | undefined)?.description;
   return typeof description === 'string' ? description : undefined;
 }
+
+const DECIMAL_INTEGER = /^-?(0|[1-9][0-9]{0,15})$/;
+
+/**
+ * TypeBox checks bodies exactly as typed. Query strings and path parameters
+ * arrive as text and are converted first, and TypeBox's conversion is
+ * lenient: "true" becomes 1, "1.5" becomes 1, "0x10" 16. Here a numeric
+ * query or path field must be written as a plain decimal integer first.
+ */
+export const strictValidatorCompiler: FastifySchemaCompiler<unknown> = (route) => {
+  const validate = TypeBoxValidatorCompiler(route as never) as Validate;
+  if (route.httpPart === 'body') return validate;
+  const properties = (route.schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  const numeric = Object.keys(properties).filter((name) => {
+    const type = properties[name]?.type;
+    return type === 'integer' || type === 'number';
+  });
+  if (numeric.length === 0) return validate;
+  const strict: Validate = (value: unknown) => {
+    const input = (value ?? {}) as Record<string, unknown>;
+    const bad = numeric.filter((name) => {
+      const field = input[name];
+      return field !== undefined && !(typeof field === 'string' && DECIMAL_INTEGER.test(field));
+    });
+    if (bad.length === 0) return validate(value);
+    return {
+      error: bad.map((name) => ({
+        keyword: 'type',
+        instancePath: `/${name}`,
+        schemaPath: `#/properties/${name}`,
+        message: 'must be a decimal integer',
+        params: {},
+      })),
+    };
+  };
+  return strict;
+};

@@ -1,6 +1,6 @@
 import type { HttpApp } from '../http/app.ts';
 import { SECURITY } from '../http/docs.ts';
-import { errorResponses } from '../http/envelope.ts';
+import { errorResponses, sendHttpError } from '../http/envelope.ts';
 import { parseAmountInput } from '../http/schemas.ts';
 import type { AccountsService } from './accounts.ts';
 import { type AuthDeps, authenticate, partyOf, principalOf } from './auth.ts';
@@ -17,6 +17,9 @@ import {
   TransfersQuery,
   TransferView,
 } from './wire.ts';
+
+/** Transfer sequence numbers are PostgreSQL bigints. */
+const SEQ_MAX = 2n ** 63n - 1n;
 
 export interface AccountRoutesDeps {
   readonly accounts: AccountsService;
@@ -62,6 +65,14 @@ export function registerAccountRoutes(app: HttpApp, deps: AccountRoutesDeps): vo
     },
     async (request, reply) => {
       const { limit = TRANSFER_PAGE_LIMIT_DEFAULT, before } = request.query;
+      // The pattern allows 19 digits; above a bigint it would be a database error (500), not a 400.
+      if (before !== undefined && BigInt(before) > SEQ_MAX)
+        return sendHttpError(
+          request,
+          reply,
+          'request_invalid',
+          'querystring.before must be a sequence number from nextBefore',
+        );
       const page = { limit, ...(before !== undefined ? { beforeSeq: BigInt(before) } : {}) };
       const result = await deps.accounts.listTransfers(principalOf(request), request.params.accountId, page);
       if (typeof result === 'string') return sendPartyError(request, reply, result);

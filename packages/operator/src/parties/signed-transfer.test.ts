@@ -196,6 +196,13 @@ describe('signed transfers: POST /v1/transfers', () => {
       await refused(await post(await sign(body({ amountMinor: '-100' }))), 400, 'transfer_body_invalid');
     });
 
+    it('an account id with a NUL or control character (was a 500 from PostgreSQL)', async () => {
+      for (const id of ['\u0000', 'mer-a\u0000b.EUR', 'cus-x\n.EUR', '']) {
+        await refused(await post(await sign(body({ toAccountId: id }))), 400, 'transfer_body_invalid');
+        await refused(await post(await sign(body({ fromAccountId: id }))), 400, 'transfer_body_invalid');
+      }
+    });
+
     it('bad amounts and currencies', async () => {
       await refused(await post(await sign(body({ amountMinor: '0' }))), 400, 'amount_must_not_be_zero');
       await refused(

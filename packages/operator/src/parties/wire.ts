@@ -181,8 +181,8 @@ export const SignedTransferRequest = Type.Object(
 export const SignedTransferClaimsBody = Type.Object(
   {
     transferId: Type.String({ pattern: CLIENT_ID_PATTERN }),
-    fromAccountId: Type.String({ maxLength: 128 }),
-    toAccountId: Type.String({ maxLength: 128 }),
+    fromAccountId: Type.String({ pattern: LEDGER_ID_PATTERN.source }),
+    toAccountId: Type.String({ pattern: LEDGER_ID_PATTERN.source }),
     amountMinor: AmountMinorInput,
     currency: Type.String({ maxLength: 3 }),
   },

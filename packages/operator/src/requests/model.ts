@@ -39,7 +39,8 @@ export type PurchaseItem = Static<typeof PurchaseItem>;
 export const PurchaseRequestBody = Type.Object(
   {
     requestId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
-    customerRef: Type.String({ minLength: 1, maxLength: 64 }),
+    // The alias the customer gave (`ref-...`): a token, so no control character reaches the lookup.
+    customerRef: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
     amountMinor: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
     description: Text(200),
