@@ -25,6 +25,8 @@ export interface Schema {
   webhook_outbox: WebhookOutboxTable;
   fulfilment_items: FulfilmentItemsTable;
   funding_instruments: FundingInstrumentsTable;
+  settlement_batches: SettlementBatchesTable;
+  settlement_items: SettlementItemsTable;
 }
 
 export interface LedgerAccountsTable {
@@ -330,4 +332,29 @@ export interface FundingInstrumentsTable {
   wrapped_key: string;
   ciphertext: string;
   created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface SettlementBatchesTable {
+  id: string;
+  role: 'initiator' | 'responder';
+  peer_operator_id: string;
+  currency: string;
+  cut_off: Date;
+  status: 'prepared' | 'sent' | 'acknowledged' | 'settled';
+  /** This operator's view: positive when the peer owes us. */
+  net_minor: bigint;
+  item_count: number;
+  statement_jws: string | null;
+  acknowledgement_jws: string | null;
+  ledger_transfer_id: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  updated_at: Date;
+}
+
+export interface SettlementItemsTable {
+  transaction_id: string;
+  batch_id: string;
+  /** This operator's view of one clearing: positive when the peer owes us. */
+  amount_minor: bigint;
+  cleared_at: Date;
 }

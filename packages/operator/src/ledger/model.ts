@@ -32,7 +32,8 @@ export type AccountKind =
   | 'operator_credit_line'
   | 'operator_fees'
   | 'operator_liquidity'
-  | 'operator_interop';
+  | 'operator_interop'
+  | 'operator_settlement';
 
 export interface AccountInput {
   readonly id: string;

@@ -24,6 +24,7 @@ const ACCOUNT_KINDS: { readonly [kind in AccountKind]: true } = {
   operator_fees: true,
   operator_liquidity: true,
   operator_interop: true,
+  operator_settlement: true,
 };
 const ACCOUNT_FLAGS_ALL = AccountFlags.debitsMustNotExceedCredits | AccountFlags.creditsMustNotExceedDebits;
 

@@ -18,6 +18,8 @@ import { type MtaClearingWorker, startMtaClearingWorker } from '../mta/worker.ts
 import type { AuthDeps } from '../parties/auth.ts';
 import type { PartiesService } from '../parties/service.ts';
 import type { RateSource } from '../rates/model.ts';
+import { registerSettlementRoutes } from '../settlement/routes.ts';
+import { createSettlementService, type SettlementService } from '../settlement/service.ts';
 
 export interface TradingDeps {
   readonly db: Database;
@@ -40,6 +42,8 @@ export interface TradingSessions {
   readonly am: AmService;
   readonly mta: MtaService;
   readonly billing: BillingService;
+  /** Settlement between operators (batches, signed statements, reconciliation). */
+  readonly settlement: SettlementService;
   registerRoutes(app: HttpApp, auth: AuthDeps): void;
   startWorker(logger: FastifyBaseLogger): MtaClearingWorker;
 }
@@ -78,10 +82,21 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
     ...common,
     mta: createMtaLink({ selfId: deps.operatorId, peer, local: () => mta.inbound, ...fetchOption }),
   });
+  const settlement = createSettlementService({
+    db: deps.db,
+    ledger: deps.ledger,
+    operatorId: deps.operatorId,
+    key: deps.key,
+    directory: deps.directory,
+    clock: deps.clock,
+    ...fetchOption,
+    ...(log ? { log } : {}),
+  });
   return {
     am,
     mta,
     billing,
+    settlement,
     registerRoutes(app, auth) {
       registerOperatorDocumentRoute(app, {
         operatorId: deps.operatorId,
@@ -91,6 +106,7 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
       registerAmRoutes(app, { am: am, auth });
       registerMtaRoutes(app, { mta: mta, auth });
       registerBillingRoutes(app, { billing, operatorId: deps.operatorId, auth, clock: deps.clock });
+      registerSettlementRoutes(app, { settlement, auth });
     },
     startWorker: (logger) => startMtaClearingWorker({ mta: mta, logger }),
   };

@@ -9,6 +9,7 @@ import { psd010 } from './010-psd.ts';
 import { purchaseRequests011 } from './011-purchase-requests.ts';
 import { fulfilment012 } from './012-fulfilment.ts';
 import { fundingInstruments013 } from './013-funding-instruments.ts';
+import { settlement020 } from './020-settlement.ts';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '011-purchase-requests': purchaseRequests011,
   '012-fulfilment': fulfilment012,
   '013-funding-instruments': fundingInstruments013,
+  '020-settlement': settlement020,
 };

@@ -1,0 +1,4 @@
+export * from './errors.ts';
+export * from './model.ts';
+export * from './routes.ts';
+export * from './service.ts';
