@@ -30,7 +30,7 @@ export const EXPIRY_SWEEP_BATCH_SIZE = 1_000;
 export interface OperatorDeps {
   readonly config: Pick<
     OperatorConfig,
-    'operatorId' | 'currency' | 'logLevel' | 'peers' | 'rates' | 'acquiringFee'
+    'operatorId' | 'currency' | 'logLevel' | 'peers' | 'rates' | 'acquiringFee' | 'billingWebhook'
   >;
   readonly db: Database;
   readonly adminToken: string;
@@ -106,7 +106,10 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
       key,
       directory,
       rates,
+      // The currency table quotes every pair configured from this node's currency.
+      tableCurrencies: (deps.config.rates ?? []).filter((r) => r.base === currency).map((r) => r.quote),
       ...(deps.config.acquiringFee ? { acquiringFee: deps.config.acquiringFee } : {}),
+      ...(deps.config.billingWebhook ? { billingWebhook: deps.config.billingWebhook } : {}),
       replayGuard,
       clock,
       ...fetchOption,
@@ -163,6 +166,9 @@ export async function startOperatorNode(
       startReplayPurger(operator.replayGuard, operator.app.log),
       operator.trading.startWorker(operator.app.log),
       startWebhookLoop(operator.requestToPay.webhooks, operator.app.log),
+      ...(operator.trading.billingWebhooks
+        ? [startWebhookLoop(operator.trading.billingWebhooks, operator.app.log)]
+        : []),
     ];
     let closing: Promise<void> | undefined;
     const close = () => {

@@ -14,6 +14,8 @@ export const WALLET_ERROR_CODES = [
   'operator_key_unknown',
   'session_ready_invalid',
   'session_ready_mismatch',
+  'currency_table_invalid',
+  'currency_not_quoted',
   'item_invalid',
   'item_exceeds_deposit',
   'session_closed',
@@ -34,6 +36,9 @@ export const WALLET_ERROR_MESSAGES: { readonly [k in WalletErrorCode]: string } 
   operator_key_unknown: 'the answer is signed with a key the operator does not publish',
   session_ready_invalid: 'the session-ready message does not verify',
   session_ready_mismatch: 'the session-ready message does not match the initiation',
+  currency_table_invalid:
+    "the operator's currency table does not verify or is not for the customer's currency",
+  currency_not_quoted: "the operator's currency table quotes no rate for the offer's currency",
   item_invalid: 'the item has a field out of bounds (sku, description, or a non-negative bigint priceMinor)',
   item_exceeds_deposit: 'the item costs more than a whole deposit: open a session with a larger deposit',
   session_closed: 'the trading session is closed',
@@ -108,6 +113,8 @@ export type ResponseErrorCode = Extract<
   | 'operator_key_unknown'
   | 'session_ready_invalid'
   | 'session_ready_mismatch'
+  | 'currency_table_invalid'
+  | 'currency_not_quoted'
 >;
 /** The operator answered, but the answer is unusable or its signature does not hold. */
 export class TallyResponseError extends TallyWalletError {

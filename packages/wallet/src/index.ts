@@ -3,6 +3,7 @@
  * Isomorphic: WebCrypto and fetch only, no Node built-ins.
  */
 export type { AmTransactionView } from './am/api.ts';
+export * from './currency/index.ts';
 export * from './errors.ts';
 export * from './fetch/index.ts';
 export * from './limits.ts';

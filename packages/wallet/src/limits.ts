@@ -24,3 +24,5 @@ export const INITIATION_REUSE_MS_MAX = 120_000;
 export const PENDING_INITIATIONS_MAX = 64;
 /** The initiation's order size when the caller does not say. */
 export const PURCHASE_COUNT_EXPECTED_DEFAULT = 1;
+/** Where the AM publishes its signed currency table (DESIGN §8). */
+export const CURRENCY_TABLE_PATH = '/v1/currency-table';

@@ -1,5 +1,8 @@
 import { isOperatorId, type SigningKey } from '@tallystick/protocol';
 import { type AmApi, type AmTransactionView, createAmApi } from './am/api.ts';
+import type { CurrencyTableWarning, PricedOffer, PriceQuote } from './currency/model.ts';
+import { checkPricedOffer, quoteWith } from './currency/quote.ts';
+import { createCurrencyTables } from './currency/tables.ts';
 import { TallyConfigError } from './errors.ts';
 import { createHttpClient } from './http/client.ts';
 import {
@@ -39,6 +42,8 @@ export interface WalletConfig {
   readonly timeoutMs?: number;
   readonly retriesMax?: number;
   readonly retryDelayMs?: number;
+  /** Told when the currency table is missing or expired and a fresh one is fetched (also in each quote's `warnings`). */
+  readonly onCurrencyTableWarning?: (warning: CurrencyTableWarning) => void;
 }
 
 export interface Wallet {
@@ -63,6 +68,17 @@ export interface Wallet {
   getTransaction(transactionId: string): Promise<AmTransactionView>;
   /** The AM session (logon) id, logging on if needed. */
   sessionId(): Promise<string>;
+  /**
+   * A merchant's price in the customer's currency, from the AM's signed
+   * currency table (fetched and verified when missing or expired), rounded
+   * up so the shown price is never less than what is charged at that rate.
+   * A session opened next pins the same table (`session.quote`).
+   *
+   * @example
+   * const shown = await wallet.quote({ currency: 'EUR', priceMinor: 120n });
+   * render(`${shown.priceCustomerMinor} ${shown.customerCurrency}`, { stale: shown.expired });
+   */
+  quote(offer: PricedOffer): Promise<PriceQuote>;
 }
 
 /**
@@ -100,14 +116,24 @@ export function createWallet(config: WalletConfig): Wallet {
     keysMax: OPERATOR_KEYS_MAX,
     nowMs,
   });
+  const customerCurrency = async () => config.customerCurrency ?? (await amKeys.document()).currency;
+  const currencyTables = createCurrencyTables({
+    http,
+    amKeys,
+    amOperatorId: config.amOperatorId,
+    customerCurrency,
+    nowMs,
+    ...(config.onCurrencyTableWarning ? { onWarning: config.onCurrencyTableWarning } : {}),
+  });
   const ctx: WalletContext = {
     customerId: config.customerId,
     customerKey: config.customerKey,
     amOperatorId: config.amOperatorId,
-    customerCurrency: async () => config.customerCurrency ?? (await amKeys.document()).currency,
+    customerCurrency,
     sessionId: memoiseLogOn(am),
     am,
     amKeys,
+    currencyTables,
     pending: createPendingInitiations({
       entriesMax: PENDING_INITIATIONS_MAX,
       reuseMsMax: INITIATION_REUSE_MS_MAX,
@@ -126,6 +152,11 @@ export function createWallet(config: WalletConfig): Wallet {
     },
     getTransaction: (transactionId) => am.getTransaction(transactionId),
     sessionId: ctx.sessionId,
+    async quote(offer) {
+      checkPricedOffer(offer);
+      const { table, warnings } = await currencyTables.current();
+      return quoteWith(table, offer, nowMs(), warnings);
+    },
   };
 }
 

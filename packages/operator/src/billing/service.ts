@@ -4,10 +4,13 @@ import type { BillingRecordsTable } from '../db/schema.ts';
 import type { LedgerExecutor } from '../ledger/model.ts';
 import { BILLING_EXPORT_RECORDS_MAX } from './export/model.ts';
 import type { BillingRecord, BillingRecordInput } from './model.ts';
+import { type BillingWebhookTarget, enqueueBillingWebhook } from './webhook/outbox.ts';
 
 export interface BillingDeps {
   readonly db: Database;
   readonly clock: () => Date;
+  /** Each new record is also queued for the billing system's webhook, in the record's transaction. */
+  readonly webhook?: BillingWebhookTarget;
 }
 
 export interface BillingService {
@@ -29,23 +32,14 @@ export function createBillingService(deps: BillingDeps): BillingService {
       if (input.amountMinor < 0n || input.feeMinor < 0n || input.feeMinor > input.amountMinor) {
         throw new Error(`assertion: billing amounts out of range for ${input.transactionId}`);
       }
-      await (executor ?? kysely)
-        .insertInto('billing_records')
-        .values({
-          transaction_id: input.transactionId,
-          kind: input.kind,
-          party_id: input.partyId,
-          amount_minor: input.amountMinor,
-          currency: input.currency,
-          rate_base: input.rate.base,
-          rate_quote: input.rate.quote,
-          rate_numerator: input.rate.numerator,
-          rate_denominator: input.rate.denominator,
-          fee_minor: input.feeMinor,
-          created_at: deps.clock(),
-        })
-        .onConflict((conflict) => conflict.columns(['transaction_id', 'kind']).doNothing())
-        .execute();
+      const write = async (trx: LedgerExecutor) => {
+        const now = deps.clock();
+        await insertRecord(trx, input, now);
+        // A replay conflicts on the same dedupe id and queues nothing new.
+        if (deps.webhook) await enqueueBillingWebhook(trx, deps.webhook, input, now);
+      };
+      if (executor || !deps.webhook) return write(executor ?? kysely);
+      await kysely.transaction().execute(write);
     },
     async forTransaction(transactionId) {
       const rows = await kysely
@@ -69,6 +63,26 @@ export function createBillingService(deps: BillingDeps): BillingService {
       return rows.map(toRecord);
     },
   };
+}
+
+async function insertRecord(trx: LedgerExecutor, input: BillingRecordInput, now: Date): Promise<void> {
+  await trx
+    .insertInto('billing_records')
+    .values({
+      transaction_id: input.transactionId,
+      kind: input.kind,
+      party_id: input.partyId,
+      amount_minor: input.amountMinor,
+      currency: input.currency,
+      rate_base: input.rate.base,
+      rate_quote: input.rate.quote,
+      rate_numerator: input.rate.numerator,
+      rate_denominator: input.rate.denominator,
+      fee_minor: input.feeMinor,
+      created_at: now,
+    })
+    .onConflict((conflict) => conflict.columns(['transaction_id', 'kind']).doNothing())
+    .execute();
 }
 
 function toRecord(row: Selectable<BillingRecordsTable>): BillingRecord {

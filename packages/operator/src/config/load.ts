@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isCurrency } from '@tallystick/protocol';
 import type { DatabaseTarget } from '../db/database.ts';
+import { readBillingWebhook } from './billing-webhook.ts';
 import { ConfigError } from './errors.ts';
 import {
   ADMIN_TOKEN_LENGTH_MAX,
@@ -41,6 +42,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
   const peers = readPeers(env, operatorId);
   const rates = readRates(env);
   const acquiringFee = readAcquiringFee(env);
+  const billingWebhook = readBillingWebhook(env);
   return {
     operatorId,
     currency,
@@ -52,6 +54,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
     ...(peers ? { peers } : {}),
     ...(rates ? { rates } : {}),
     ...(acquiringFee ? { acquiringFee } : {}),
+    ...(billingWebhook ? { billingWebhook } : {}),
   };
 }
 

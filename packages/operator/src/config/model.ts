@@ -1,4 +1,5 @@
 import type { Rate } from '@tallystick/protocol';
+import type { BillingWebhookTarget } from '../billing/webhook/outbox.ts';
 import type { DatabaseTarget } from '../db/database.ts';
 import type { PeerConfig } from '../federation/directory.ts';
 import type { AcquiringFee } from '../fees/model.ts';
@@ -32,6 +33,8 @@ export interface OperatorConfig {
   readonly rates?: readonly Rate[];
   /** TALLY_ACQUIRING_FEE: what the MTA keeps of each clearing to its merchants; none when unset. */
   readonly acquiringFee?: AcquiringFee;
+  /** TALLY_BILLING_WEBHOOK_URL: where billing records are pushed, signed; none when unset. */
+  readonly billingWebhook?: BillingWebhookTarget;
 }
 
 /** Command-line values; each wins over its environment variable. */

@@ -23,6 +23,7 @@ export interface Schema {
   customer_aliases: CustomerAliasesTable;
   purchase_requests: PurchaseRequestsTable;
   webhook_outbox: WebhookOutboxTable;
+  billing_webhook_outbox: BillingWebhookOutboxTable;
   fulfilment_items: FulfilmentItemsTable;
   funding_instruments: FundingInstrumentsTable;
   settlement_batches: SettlementBatchesTable;
@@ -308,6 +309,9 @@ export interface WebhookOutboxTable {
   last_error: string | null;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
+
+/** Migration 021: the billing webhook's outbox (billing/webhook). */
+export type BillingWebhookOutboxTable = Omit<WebhookOutboxTable, 'merchant_id'>;
 
 export interface FulfilmentItemsTable {
   id: string;

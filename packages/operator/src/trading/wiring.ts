@@ -5,6 +5,11 @@ import { registerAmRoutes } from '../am/routes.ts';
 import { type AmService, createAmService } from '../am/service.ts';
 import { registerBillingRoutes } from '../billing/routes.ts';
 import { type BillingService, createBillingService } from '../billing/service.ts';
+import type { BillingWebhookTarget } from '../billing/webhook/outbox.ts';
+import { createBillingWebhookDispatcher } from '../billing/webhook/worker.ts';
+import { CURRENCY_TABLE_VALIDITY_MS_DEFAULT } from '../currency-table/model.ts';
+import { registerCurrencyTableRoutes } from '../currency-table/routes.ts';
+import { createCurrencyTableService } from '../currency-table/service.ts';
 import type { Database } from '../db/database.ts';
 import type { OperatorDirectory } from '../federation/directory.ts';
 import { registerOperatorDocumentRoute } from '../federation/routes.ts';
@@ -20,6 +25,7 @@ import type { PartiesService } from '../parties/service.ts';
 import type { RateSource } from '../rates/model.ts';
 import { registerSettlementRoutes } from '../settlement/routes.ts';
 import { createSettlementService, type SettlementService } from '../settlement/service.ts';
+import type { WebhookDispatcher } from '../webhooks/worker.ts';
 
 export interface TradingDeps {
   readonly db: Database;
@@ -30,8 +36,12 @@ export interface TradingDeps {
   readonly key: SigningKey;
   readonly directory: OperatorDirectory;
   readonly rates: RateSource;
+  /** The merchant currencies this node's signed currency table quotes to its wallets (DESIGN §8); none when absent. */
+  readonly tableCurrencies?: readonly string[];
   /** Kept by this node's MTA of each merchant credit; none when absent. */
   readonly acquiringFee?: AcquiringFee;
+  /** Pushes every billing record there through the outbox; none when absent. */
+  readonly billingWebhook?: BillingWebhookTarget;
   readonly replayGuard: ReplayGuard;
   readonly clock: () => Date;
   /** Outgoing calls to peers and merchants; the global fetch when absent. */
@@ -42,6 +52,8 @@ export interface TradingSessions {
   readonly am: AmService;
   readonly mta: MtaService;
   readonly billing: BillingService;
+  /** The billing webhook's outbox sender, when one is configured: run it in `startWebhookLoop`. */
+  readonly billingWebhooks: WebhookDispatcher | undefined;
   /** Settlement between operators (batches, signed statements, reconciliation). */
   readonly settlement: SettlementService;
   registerRoutes(app: HttpApp, auth: AuthDeps): void;
@@ -56,7 +68,21 @@ export interface TradingSessions {
  * the links read the local service through a getter.
  */
 export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger): TradingSessions {
-  const billing = createBillingService({ db: deps.db, clock: deps.clock });
+  const billingWebhook = deps.billingWebhook;
+  const billing = createBillingService({
+    db: deps.db,
+    clock: deps.clock,
+    ...(billingWebhook ? { webhook: billingWebhook } : {}),
+  });
+  const billingWebhooks = billingWebhook
+    ? createBillingWebhookDispatcher({
+        db: deps.db.kysely,
+        operatorId: deps.operatorId,
+        key: deps.key,
+        target: billingWebhook,
+        clock: deps.clock,
+      })
+    : undefined;
   const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
   const peer = (id: string) => deps.directory.peer(id);
   const common = {
@@ -96,6 +122,7 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
     am,
     mta,
     billing,
+    billingWebhooks,
     settlement,
     registerRoutes(app, auth) {
       registerOperatorDocumentRoute(app, {
@@ -107,6 +134,14 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
       registerMtaRoutes(app, { mta: mta, auth });
       registerBillingRoutes(app, { billing, operatorId: deps.operatorId, auth, clock: deps.clock });
       registerSettlementRoutes(app, { settlement, auth });
+      registerCurrencyTableRoutes(app, {
+        tables: createCurrencyTableService({
+          ...{ operatorId: deps.operatorId, currency: deps.currency, key: deps.key, rates: deps.rates },
+          quoteCurrencies: deps.tableCurrencies ?? [],
+          validityMs: CURRENCY_TABLE_VALIDITY_MS_DEFAULT,
+          clock: deps.clock,
+        }),
+      });
     },
     startWorker: (logger) => startMtaClearingWorker({ mta: mta, logger }),
   };

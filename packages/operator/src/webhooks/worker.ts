@@ -72,7 +72,7 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
             nowMs: now.getTime(),
             body: { id: row.id, type: row.event_type, data: JSON.parse(row.payload) as unknown },
           });
-          error = await post(send, row.url, row.id, jws);
+          error = await postWebhook(send, row.url, row.id, jws);
         }
         const attempts = row.attempts + 1;
         const permanent = error?.startsWith('webhook_target') || attempts >= WEBHOOK_ATTEMPTS_MAX;
@@ -98,7 +98,13 @@ export function createWebhookDispatcher(deps: WebhookDispatcherDeps): WebhookDis
   };
 }
 
-async function post(send: WebhookFetch, url: string, id: string, jws: string): Promise<string | undefined> {
+/** One delivery attempt: undefined on a 2xx, else why not (shared with billing/webhook). */
+export async function postWebhook(
+  send: WebhookFetch,
+  url: string,
+  id: string,
+  jws: string,
+): Promise<string | undefined> {
   try {
     const response = await send(url, {
       method: 'POST',

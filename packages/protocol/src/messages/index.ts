@@ -12,6 +12,7 @@
  *   tally.customer_record     wallet -> AM -> MTA          session key, relayed unchanged
  *   tally.merchant_record     merchant -> MTA              merchant key
  *   tally.clearing            MTA -> each AM               MTA operator key
+ *   tally.currency_table      customer's AM -> its wallets AM operator key (DESIGN §8)
  *
  * Every message but the initiation carries the transaction id in its body and
  * as the signed `txn` claim; `verifyTyped` checks they agree.
@@ -20,6 +21,7 @@ export * from './acknowledgements.ts';
 export * from './amended-initiation.ts';
 export * from './checks.ts';
 export * from './clearing.ts';
+export * from './currency-table.ts';
 export * from './define.ts';
 export * from './errors.ts';
 export * from './fields.ts';

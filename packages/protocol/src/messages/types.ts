@@ -11,5 +11,6 @@ export const MESSAGE_TYPES = {
   customerRecord: 'tally.customer_record',
   merchantRecord: 'tally.merchant_record',
   clearing: 'tally.clearing',
+  currencyTable: 'tally.currency_table',
 } as const;
 export type MessageType = (typeof MESSAGE_TYPES)[keyof typeof MESSAGE_TYPES];

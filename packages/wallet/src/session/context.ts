@@ -1,5 +1,6 @@
 import type { SigningKey } from '@tallystick/protocol';
 import type { AmApi } from '../am/api.ts';
+import type { CurrencyTables } from '../currency/tables.ts';
 import type { OperatorKeys } from '../operator/keys.ts';
 import type { PendingInitiations } from './pending.ts';
 
@@ -14,6 +15,8 @@ export interface WalletContext {
   readonly sessionId: () => Promise<string>;
   readonly am: AmApi;
   readonly amKeys: OperatorKeys;
+  /** The AM's signed currency table, cached (DESIGN §8). */
+  readonly currencyTables: CurrencyTables;
   readonly pending: PendingInitiations;
   readonly nowMs: () => number;
   readonly limits: {

@@ -1,4 +1,6 @@
 import { PURCHASE_COUNT_MAX } from '@tallystick/protocol';
+import type { CurrencyTable, PriceQuote } from '../currency/model.ts';
+import { quoteWith } from '../currency/quote.ts';
 import { TallyConfigError, TallySessionError } from '../errors.ts';
 import type { WalletContext } from './context.ts';
 import type {
@@ -30,12 +32,36 @@ export class TradingSession {
   readonly #transactions: WalletTransaction[] = [];
   #current: WalletTransaction | undefined;
   #closed = false;
+  /** One currency table for the whole session: the one valid at opening, else the first one quoted with. */
+  #currencyTable: CurrencyTable | undefined;
 
   /** @internal use `wallet.openSession` */
   constructor(ctx: WalletContext, offer: Offer, options: OpenSessionOptions) {
     this.#ctx = ctx;
     this.offer = offer;
     this.#options = options;
+    this.#currencyTable = ctx.currencyTables.cached();
+  }
+
+  /** The currency table this session's prices are shown with; pinned once set. */
+  get currencyTableId(): string | undefined {
+    return this.#currencyTable?.tableId;
+  }
+
+  /**
+   * An item price (merchant's currency) in the customer's currency, always
+   * with this session's pinned table: `expired: true` and a warning once
+   * that table's validity has ended, but never a different table.
+   *
+   * @example
+   * const shown = await session.quote(120n);
+   */
+  async quote(priceMinor: bigint): Promise<PriceQuote> {
+    const item = { currency: this.offer.currency, priceMinor };
+    if (this.#currencyTable) return quoteWith(this.#currencyTable, item, this.#ctx.nowMs(), []);
+    const { table, warnings } = await this.#ctx.currencyTables.current();
+    this.#currencyTable ??= table;
+    return quoteWith(this.#currencyTable, item, this.#ctx.nowMs(), warnings);
   }
 
   /** @internal opens the first transaction. */

@@ -106,6 +106,29 @@ export class WalletTransaction {
     };
   }
 
+  /**
+   * The deepest index the record claims: the last one handed out, less the
+   * ranges on top that came back uncharged (a preimage proves every unit
+   * below it, so only the top can be left out).
+   */
+  #revealedIndex(): number {
+    const c = this.#chain;
+    if (!c) return 0;
+    let index = c.index;
+    for (;;) {
+      const top = c.returned.find((r) => r.index === index);
+      if (!top) return index;
+      index -= top.units;
+    }
+  }
+
+  #hashChainReveal() {
+    const index = this.#revealedIndex();
+    return this.#chain && index > 0
+      ? { hashChain: { index, preimageHex: this.#chain.chain.preimageHex(index) } }
+      : {};
+  }
+
   /** The merchant did not charge this payment (its handler failed): its units go out again first. */
   returnUnits(payment: Pick<UnitPayment, 'index' | 'units'>): void {
     if (this.#chain && this.#status === 'open')
@@ -200,14 +223,7 @@ export class WalletTransaction {
         purchaseListHash: this.#list.hashHex,
         lastSeq,
         ...(lastVoucher !== undefined ? { lastVoucher } : {}),
-        ...(this.#chain && this.#chain.index > 0
-          ? {
-              hashChain: {
-                index: this.#chain.index,
-                preimageHex: this.#chain.chain.preimageHex(this.#chain.index),
-              },
-            }
-          : {}),
+        ...this.#hashChainReveal(),
       },
     );
     this.#closing = { terminate, record };
@@ -250,7 +266,7 @@ export class WalletTransaction {
       lastSeq: this.#list.count,
       cumulativeMinor: this.#list.totalMinor,
       purchaseListHash: this.#list.hashHex,
-      ...(this.#chain ? { hashChainIndex: this.#chain.index } : {}),
+      ...(this.#chain ? { hashChainIndex: this.#revealedIndex() } : {}),
     };
   }
 

@@ -10,6 +10,7 @@ import { purchaseRequests011 } from './011-purchase-requests.ts';
 import { fulfilment012 } from './012-fulfilment.ts';
 import { fundingInstruments013 } from './013-funding-instruments.ts';
 import { settlement020 } from './020-settlement.ts';
+import { billingWebhooks021 } from './021-billing-webhooks.ts';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '012-fulfilment': fulfilment012,
   '013-funding-instruments': fundingInstruments013,
   '020-settlement': settlement020,
+  '021-billing-webhooks': billingWebhooks021,
 };

@@ -1,0 +1,3 @@
+export * from './model.ts';
+export * from './routes.ts';
+export * from './service.ts';

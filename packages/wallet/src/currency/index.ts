@@ -1,0 +1,1 @@
+export type { CurrencyTable, CurrencyTableWarning, PricedOffer, PriceQuote } from './model.ts';
