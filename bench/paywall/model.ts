@@ -16,6 +16,7 @@ export type ToServer =
   | { type: 'stop' };
 export type ToRunner =
   | { type: 'ready'; unpaidUrl: string; paidUrl: string }
+  /** Milliseconds the server's event loop was busy since the mark. */
   | { type: 'utilization'; value: number }
   | { type: 'error'; message: string };
 

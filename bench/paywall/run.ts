@@ -14,7 +14,7 @@ import type { ToRunner, ToServer } from './model.ts';
 import { openBenchSessions } from './wallet-side.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = 32;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const AMOUNT_FAST = Number(process.env.BENCH_AMOUNT ?? 60_000);
 const AMOUNT_VOUCHER = Math.round(AMOUNT_FAST / 3);
 
@@ -30,24 +30,24 @@ const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], 
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const send = (message: ToServer) => server.send(message);
-let onUtilization: ((value: number) => void) | undefined;
+let onBusy: ((value: number) => void) | undefined;
 const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject) => {
   server.on('message', (message: ToRunner) => {
     if (message.type === 'ready') resolve(message);
-    else if (message.type === 'utilization') onUtilization?.(message.value);
+    else if (message.type === 'utilization') onBusy?.(message.value);
     else reject(new Error(message.message));
   });
   server.on('exit', (code) => reject(new Error(`the server process exited (${code})`)));
 });
-/** The server's event-loop utilisation during `work`: near 1 means the server, not the load generator, was the limit. */
+/** The server's busy (event-loop active) milliseconds during `work`: its CPU cost per request, unaffected by idle time. */
 async function measured<T>(work: () => Promise<T>): Promise<[T, number]> {
   send({ type: 'mark' });
   const result = await work();
-  const utilization = new Promise<number>((resolve) => {
-    onUtilization = resolve;
+  const busyMs = new Promise<number>((resolve) => {
+    onBusy = resolve;
   });
   send({ type: 'report' });
-  return [result, await utilization];
+  return [result, await busyMs];
 }
 
 try {
@@ -63,13 +63,11 @@ try {
   send({ type: 'setup', mtaPublicJwk: sessions.mtaPublicJwk, informations: sessions.informations });
   const { unpaidUrl, paidUrl } = await reply;
 
-  const run = async (variant: Variant, amount: number): Promise<LoadResult & { utilization: number }> => {
+  const run = async (variant: Variant, amount: number): Promise<LoadResult & { busyMs: number }> => {
     const perConnection = Math.floor(amount / CONNECTIONS);
     if (variant === 'unpaid') {
-      const [result, utilization] = await measured(() =>
-        load(unpaidUrl, Array(CONNECTIONS).fill(perConnection)),
-      );
-      return { ...result, utilization };
+      const [result, busyMs] = await measured(() => load(unpaidUrl, Array(CONNECTIONS).fill(perConnection)));
+      return { ...result, busyMs };
     }
     // Headers made before the run; lane c takes every CONNECTIONS-th one (its own transaction).
     const count = perConnection * CONNECTIONS;
@@ -77,8 +75,8 @@ try {
     const lanes = Array.from({ length: CONNECTIONS }, (_, c) =>
       headers.filter((_h, i) => i % CONNECTIONS === c),
     );
-    const [result, utilization] = await measured(() => load(paidUrl, lanes));
-    return { ...result, utilization };
+    const [result, busyMs] = await measured(() => load(paidUrl, lanes));
+    return { ...result, busyMs };
   };
   // Warm-up: JIT, connection pools, the merchant's lanes.
   await run('unpaid', AMOUNT_FAST / 4);
@@ -103,7 +101,7 @@ try {
       rps[variant].push(result.rps);
       console.log(
         `round ${round + 1}  ${variant.padEnd(9)}  ${Math.round(result.rps).toString().padStart(6)} req/s  ` +
-          `p99 ${String(result.p99Ms).padStart(3)} ms  server busy ${Math.round(result.utilization * 100)} %` +
+          `p99 ${String(result.p99Ms).padStart(3)} ms  server ${((result.busyMs * 1000) / result.total).toFixed(1)} µs/request` +
           (result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : ''),
       );
     }

@@ -33,7 +33,7 @@ process.on('message', (message: ToServer) => {
   if (message.type === 'stop') process.exit(0);
   if (message.type === 'mark') mark = performance.eventLoopUtilization();
   else if (message.type === 'report') {
-    send({ type: 'utilization', value: performance.eventLoopUtilization(mark).utilization });
+    send({ type: 'utilization', value: performance.eventLoopUtilization(mark).active });
   } else
     setup(message).catch((error: Error) => send({ type: 'error', message: error.stack ?? error.message }));
 });

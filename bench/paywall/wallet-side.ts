@@ -1,7 +1,8 @@
 /*
  * The runner's wallet side: sessions (information messages as the MTA would
  * sign them), a hash chain, and payment headers signed ahead of the load so
- * the load generator only sends bytes. One voucher transaction and one
+ * the load generator only sends bytes. Like the paying fetch, the headers
+ * leave out the optional `resource`. One voucher transaction and one
  * hash-chain transaction per connection, each paid strictly in order. Vouchers are signed with node:crypto
  * in the exact format of `createVoucher` (the merchant cannot tell).
  */
@@ -110,7 +111,6 @@ export async function openBenchSessions(options: {
 
   const voucherOffer = offer('tally-voucher');
   const paywordOffer = offer('tally-payword');
-  const resource = { url: 'http://127.0.0.1/paid' };
   let nextLane = 0;
   let nextChain = 0;
   return {
@@ -123,7 +123,6 @@ export async function openBenchSessions(options: {
         out.push(
           encodePaymentHeader({
             x402Version: 2,
-            resource,
             accepted: voucherOffer,
             payload: { voucher: signVoucher(lane) },
           }),
@@ -142,7 +141,7 @@ export async function openBenchSessions(options: {
           units: 1,
           preimage: lane.chain.preimageHex(index),
         };
-        out.push(encodePaymentHeader({ x402Version: 2, resource, accepted: paywordOffer, payload }));
+        out.push(encodePaymentHeader({ x402Version: 2, accepted: paywordOffer, payload }));
       }
       return out;
     },

@@ -2,7 +2,8 @@
  * `npm run example:paid-api`: the whole thing in one process. A local
  * Tallystick network (op-a: the customer's operator in SEK, op-b: the
  * merchant's in EUR, on embedded PostgreSQL), the paid API on the demo
- * merchant, and a client making 1,000 paid calls. `--calls N`, `--voucher`.
+ * merchant, a client making 1,000 paid calls, then both records and the
+ * clearing (from the last hash-chain preimage). `--calls N`, `--voucher`.
  */
 import { createWallet } from '@tallystick/wallet';
 import { startLocalNetwork } from '../../packages/cli/src/network/network.ts';
@@ -27,6 +28,17 @@ try {
   });
   const report = await runPaidClient(wallet, api.url, { calls, ...(schemes ? { schemes } : {}) });
   console.log(formatReport(report));
+  // The merchant's half of each tally: the MTA compares it with the customer's and clears.
+  for (const { transactionId } of report.transactions) {
+    await network.merchant.submitRecord(transactionId);
+    const view = await wallet.getTransaction(transactionId);
+    const c = view.clearing as
+      | { outcome?: string; clearedMerchantMinor?: string; hashChainIndex?: number }
+      | undefined;
+    console.log(
+      `${transactionId}: ${view.status}, ${c?.outcome ?? '-'}, ${c?.clearedMerchantMinor ?? '0'} EUR minor units`,
+    );
+  }
   if (report.failed > 0) process.exitCode = 1;
 } finally {
   await api.close();

@@ -1,17 +1,12 @@
-import {
-  checkPaymentPayload,
-  PAYMENT_RESPONSE_HEADER,
-  type PaymentPayload,
-  TALLY_SCHEMES,
-  type TallyScheme,
-} from '@tallystick/protocol';
+import { PAYMENT_RESPONSE_HEADER, TALLY_SCHEMES, type TallyScheme } from '@tallystick/protocol';
 import type { Merchant } from '../merchant.ts';
 import type { PaidRoute, PaywallOptions, PaywallRequest, Price } from './config.ts';
 import { PaywallConfigError, type PaywallRefusal } from './errors.ts';
 import { challenge, type PaywallResponse, type PaywallTerms, type RouteTerms, routeTerms } from './offers.ts';
+import { isPaymentEnvelope } from './payload-check.ts';
 import { decodeHeader, encodeHeader } from './platform/node-codec.ts';
 import { compileRoutes, type MatchedRoute } from './routes.ts';
-import { createPaymentVerifier, type Settled } from './verifier.ts';
+import { createPaymentVerifier, type Reserved, type Settled } from './verifier.ts';
 
 export type PaywallSettlement =
   | { readonly ok: true; readonly headers: Readonly<Record<string, string>>; readonly receipt: Settled }
@@ -25,7 +20,7 @@ export type PaywallGate =
       readonly kind: 'paid';
       readonly scheme: TallyScheme;
       /** After the handler succeeded: charge and get the `PAYMENT-RESPONSE` header (or a 402 to send instead). */
-      settle(): Promise<PaywallSettlement>;
+      settle(): PaywallSettlement | Promise<PaywallSettlement>;
       /** The handler failed: nothing is charged. Safe to call more than once, and after `settle`. */
       cancel(): void;
     };
@@ -45,6 +40,46 @@ export interface Paywall {
 
 const FREE: PaywallGate = { kind: 'free' };
 
+function refused(
+  terms: PaywallTerms,
+  route: RouteTerms,
+  request: PaywallRequest,
+  reason: PaywallRefusal,
+): PaywallGate {
+  return { kind: 'refused', response: challenge(terms, route, request.url, reason) };
+}
+
+/** A reserved payment around the handler (a class: no closures per request). */
+class PaidGate {
+  readonly kind = 'paid';
+  readonly scheme: TallyScheme;
+  constructor(
+    private readonly terms: PaywallTerms,
+    private readonly route: RouteTerms,
+    private readonly request: PaywallRequest,
+    private readonly reserved: Reserved,
+  ) {
+    this.scheme = reserved.scheme;
+  }
+  settle(): PaywallSettlement | Promise<PaywallSettlement> {
+    const settled = this.reserved.settle();
+    return settled instanceof Promise ? settled.then((s) => this.#answer(s)) : this.#answer(settled);
+  }
+  cancel(): void {
+    this.reserved.cancel();
+  }
+  #answer(settled: Settled | PaywallRefusal): PaywallSettlement {
+    if (typeof settled === 'string') {
+      return { ok: false, response: challenge(this.terms, this.route, this.request.url, settled) };
+    }
+    return {
+      ok: true,
+      receipt: settled,
+      headers: { [PAYMENT_RESPONSE_HEADER]: receiptHeader(this.terms, settled) },
+    };
+  }
+}
+
 /**
  * HTTP 402 paywall on the merchant SDK: prices routes, answers x402 v2
  * challenges, verifies payments locally (vouchers: one signature; hash
@@ -58,11 +93,10 @@ const FREE: PaywallGate = { kind: 'free' };
  * await app.register(fastifyPaywall(paywall));
  */
 export function createPaywall(merchant: Merchant, options: PaywallOptions): Paywall {
+  const unitPriceMinor = options.unitPriceMinor ?? gcdOfFixedPrices(options);
   const verifier = createPaymentVerifier(merchant, {
     ...options,
-    ...((options.unitPriceMinor ?? gcdOfFixedPrices(options)) !== undefined
-      ? { unitPriceMinor: (options.unitPriceMinor ?? gcdOfFixedPrices(options)) as bigint }
-      : {}),
+    ...(unitPriceMinor !== undefined ? { unitPriceMinor } : {}),
   });
   const { terms } = verifier;
   const schemes = options.schemes ?? [TALLY_SCHEMES.voucher, TALLY_SCHEMES.payword];
@@ -109,34 +143,16 @@ export function createPaywall(merchant: Merchant, options: PaywallOptions): Payw
     const matched = match(request.method, request.path);
     if (!matched) return FREE;
     const route = fixed.get(matched.route) ?? (await dynamicTerms(matched, request));
-    const refuse = (reason: PaywallRefusal): PaywallResponse => challenge(terms, route, request.url, reason);
     const header = request.header('payment-signature');
-    if (header === undefined || header === '')
-      return { kind: 'refused', response: refuse('payment_required') };
+    if (header === undefined || header === '') return refused(terms, route, request, 'payment_required');
     const decoded = decodeHeader(header);
-    const reserved =
-      typeof decoded === 'string'
-        ? decoded
-        : decoded.x402Version !== 2
-          ? 'payment_version_unsupported'
-          : !checkPaymentPayload.Check(decoded)
-            ? 'payment_payload_invalid'
-            : await verifier.reserve(decoded as unknown as PaymentPayload, route);
-    if (typeof reserved === 'string') return { kind: 'refused', response: refuse(reserved) };
-    return {
-      kind: 'paid',
-      scheme: reserved.scheme,
-      async settle() {
-        const settled = await reserved.settle();
-        if (typeof settled === 'string') return { ok: false, response: refuse(settled) };
-        return {
-          ok: true,
-          receipt: settled,
-          headers: { [PAYMENT_RESPONSE_HEADER]: receiptHeader(terms, settled) },
-        };
-      },
-      cancel: () => reserved.cancel(),
-    };
+    if (typeof decoded === 'string') return refused(terms, route, request, decoded);
+    if (decoded.x402Version !== 2) return refused(terms, route, request, 'payment_version_unsupported');
+    if (!isPaymentEnvelope(decoded)) return refused(terms, route, request, 'payment_payload_invalid');
+    let reserved = verifier.reserve(decoded, route);
+    if (reserved instanceof Promise) reserved = await reserved;
+    if (typeof reserved === 'string') return refused(terms, route, request, reserved);
+    return new PaidGate(terms, route, request, reserved);
   }
 
   return { authorize, hashChainTop: verifier.hashChainTop, terms };

@@ -1,4 +1,9 @@
-import { PaywordMeter, type PaywordPayload, type PaywordReservation } from '@tallystick/protocol';
+import {
+  isTransactionId,
+  PaywordMeter,
+  type PaywordPayload,
+  type PaywordReservation,
+} from '@tallystick/protocol';
 import type { MerchantContext } from '../session/context.ts';
 import type { PaywallRefusal } from './errors.ts';
 import { sha256Node } from './platform/node-voucher.ts';
@@ -68,7 +73,9 @@ export function createPaywordLanes(ctx: MerchantContext, limits: PaywordLaneLimi
     if (!lane.open) return 'session_terminated';
     if (nowMs > lane.expiresAtMs) return 'voucher_session_expired';
     if (lane.meter.unitPriceMinor !== unitPriceMinor) return 'payword_wrong_units';
-    const preimage = Buffer.from(payload.preimage, 'hex');
+    // Not from Buffer's shared pool: the meter keeps recent preimages, and a pooled slice would pin 8 KB.
+    const preimage = Buffer.allocUnsafeSlow(32);
+    preimage.write(payload.preimage, 'hex');
     const reservation = lane.meter.reserve({ index: payload.index, units: payload.units, preimage });
     return typeof reservation === 'string' ? reservation : { lane, reservation, preimage };
   };
@@ -87,6 +94,7 @@ export function createPaywordLanes(ctx: MerchantContext, limits: PaywordLaneLimi
     reserve(payload, unitPriceMinor) {
       const lane = lanes.peek(payload.transactionId);
       if (lane !== undefined) return typeof lane === 'string' ? lane : check(lane, payload, unitPriceMinor);
+      if (!isTransactionId(payload.transactionId)) return 'payment_payload_invalid';
       return lanes.get(payload.transactionId).then((loaded) => {
         if (loaded === undefined) return 'session_unknown';
         return typeof loaded === 'string' ? loaded : check(loaded, payload, unitPriceMinor);

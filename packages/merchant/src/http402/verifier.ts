@@ -1,10 +1,10 @@
 import {
-  checkPaywordPayload,
   checkVoucherPayload,
+  HASH_CHAIN_LENGTH_MAX,
   isCurrency,
+  PAYWORD_UNITS_PER_PAYMENT_MAX,
   type PaymentPayload,
   type PaymentRequirements,
-  type PaywordPayload,
   readTallyOffer,
   TALLY_SCHEMES,
   type TallyScheme,
@@ -22,8 +22,19 @@ import {
   VOUCHER_WAITERS_MAX,
 } from './limits.ts';
 import { matchAccepted, type PaywallTerms, type RouteTerms } from './offers.ts';
-import { createPaywordLanes, type PaywordSettled } from './payword-lanes.ts';
-import { createVoucherLanes, type VoucherSettled } from './voucher-lanes.ts';
+import { isPaywordPayload } from './payload-check.ts';
+import {
+  createPaywordLanes,
+  type PaywordHold,
+  type PaywordLanes,
+  type PaywordSettled,
+} from './payword-lanes.ts';
+import {
+  createVoucherLanes,
+  type VoucherLanes,
+  type VoucherReservation,
+  type VoucherSettled,
+} from './voucher-lanes.ts';
 
 export interface VerifierOptions {
   /** The merchant's currency: every price must be in it. */
@@ -42,16 +53,23 @@ export type Settled = (VoucherSettled | PaywordSettled) & { readonly scheme: Tal
 /** A verified payment, held until the resource was served. */
 export interface Reserved {
   readonly scheme: TallyScheme;
-  /** Charges it: a receipt, or why it could not be recorded. Once. */
-  settle(): Promise<Settled | PaywallRefusal>;
+  /** Charges it: a receipt, or why it could not be recorded. Once. Synchronous for hash chains. */
+  settle(): Settled | PaywallRefusal | Promise<Settled | PaywallRefusal>;
   /** Charges nothing. Idempotent, and a no-op after `settle`. */
   cancel(): void;
 }
 
 export interface PaymentVerifier {
   readonly terms: PaywallTerms;
-  /** Checks a decoded `PAYMENT-SIGNATURE` against the terms of the resource and reserves it. */
-  reserve(payment: PaymentPayload, route: RouteTerms): Promise<Reserved | PaywallRefusal>;
+  /**
+   * Checks a decoded `PAYMENT-SIGNATURE` (already shape-checked as an x402
+   * v2 envelope) against the terms of the resource and reserves it.
+   * Synchronous for a hash chain whose transaction is in memory.
+   */
+  reserve(
+    payment: PaymentPayload,
+    route: RouteTerms,
+  ): Reserved | PaywallRefusal | Promise<Reserved | PaywallRefusal>;
   /** The highest hash-chain preimage accepted in a transaction: the clearing proof. */
   hashChainTop(transactionId: string): { readonly index: number; readonly preimageHex: string } | undefined;
 }
@@ -86,60 +104,76 @@ export function createPaymentVerifier(merchant: Merchant, options: VerifierOptio
   });
   hashChainSources.set(ctx, [...(hashChainSources.get(ctx) ?? []), paywords.top]);
 
-  async function reserve(payment: PaymentPayload, route: RouteTerms): Promise<Reserved | PaywallRefusal> {
-    const scheme = matchAccepted(terms, route, payment.accepted);
-    const payload = payment.payload;
-    if (scheme === TALLY_SCHEMES.voucher) {
-      if (!checkVoucherPayload.Check(payload)) return 'payment_payload_invalid';
-      const held = await vouchers.reserve(payload.voucher as string, {
-        sku: route.sku,
-        priceMinor: route.amountMinor,
-      });
-      if (typeof held === 'string') return held;
-      return once(
-        scheme,
-        () => vouchers.settle(held),
-        () => vouchers.cancel(held),
-      );
+  const reservePayword = (payload: Record<string, unknown>, route: RouteTerms) => {
+    if (!isPaywordPayload(payload, HASH_CHAIN_LENGTH_MAX, PAYWORD_UNITS_PER_PAYMENT_MAX)) {
+      return 'payment_payload_invalid';
     }
-    if (scheme === TALLY_SCHEMES.payword) {
-      if (!checkPaywordPayload.Check(payload)) return 'payment_payload_invalid';
-      const p = payload as unknown as PaywordPayload;
-      if (p.units !== route.units) return 'payword_wrong_units';
-      const held = await paywords.reserve(p, terms.unitPriceMinor as bigint);
-      if (typeof held === 'string') return held;
-      return once(
-        scheme,
-        () => paywords.settle(held),
-        () => paywords.cancel(held),
-      );
-    }
-    return scheme;
-  }
+    if (payload.units !== route.units) return 'payword_wrong_units';
+    const held = paywords.reserve(payload, terms.unitPriceMinor as bigint);
+    const wrap = (h: PaywordHold | PaywallRefusal) =>
+      typeof h === 'string' ? h : new HeldPayword(paywords, h);
+    return held instanceof Promise ? held.then(wrap) : wrap(held);
+  };
 
-  return { terms, reserve, hashChainTop: (id) => paywords.top(id) };
+  const reserveVoucher = async (payload: Record<string, unknown>, route: RouteTerms) => {
+    if (!checkVoucherPayload.Check(payload)) return 'payment_payload_invalid';
+    const held = await vouchers.reserve(payload.voucher as string, {
+      sku: route.sku,
+      priceMinor: route.amountMinor,
+    });
+    return typeof held === 'string' ? held : new HeldVoucher(vouchers, held);
+  };
+
+  return {
+    terms,
+    reserve(payment, route) {
+      const scheme = matchAccepted(terms, route, payment.accepted);
+      if (scheme === TALLY_SCHEMES.payword) return reservePayword(payment.payload, route);
+      if (scheme === TALLY_SCHEMES.voucher) return reserveVoucher(payment.payload, route);
+      return scheme;
+    },
+    hashChainTop: (id) => paywords.top(id),
+  };
 }
 
-function once(
-  scheme: TallyScheme,
-  settle: () => VoucherSettled | PaywordSettled | PaywallRefusal | Promise<VoucherSettled | PaywallRefusal>,
-  cancel: () => void,
-): Reserved {
-  let done = false;
-  return {
-    scheme,
-    async settle() {
-      if (done) throw new Error('assertion: a payment settled or cancelled twice');
-      done = true;
-      const settled = await settle();
-      return typeof settled === 'string' ? settled : { ...settled, scheme };
-    },
-    cancel() {
-      if (done) return;
-      done = true;
-      cancel();
-    },
-  };
+/** Hash-chain units held for one request (a class: no closures on the hot path). */
+class HeldPayword implements Reserved {
+  readonly scheme = TALLY_SCHEMES.payword;
+  #done = false;
+  constructor(
+    private readonly lanes: PaywordLanes,
+    private readonly hold: PaywordHold,
+  ) {}
+  settle(): Settled {
+    if (this.#done) throw new Error('assertion: a payment settled or cancelled twice');
+    this.#done = true;
+    return { ...this.lanes.settle(this.hold), scheme: this.scheme };
+  }
+  cancel(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.lanes.cancel(this.hold);
+  }
+}
+
+class HeldVoucher implements Reserved {
+  readonly scheme = TALLY_SCHEMES.voucher;
+  #done = false;
+  constructor(
+    private readonly lanes: VoucherLanes,
+    private readonly held: VoucherReservation,
+  ) {}
+  async settle(): Promise<Settled | PaywallRefusal> {
+    if (this.#done) throw new Error('assertion: a payment settled or cancelled twice');
+    this.#done = true;
+    const settled = await this.lanes.settle(this.held);
+    return typeof settled === 'string' ? settled : { ...settled, scheme: this.scheme };
+  }
+  cancel(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.lanes.cancel(this.held);
+  }
 }
 
 /**

@@ -111,3 +111,26 @@ describe('fast voucher check agrees with verifyVoucher', () => {
     });
   });
 });
+
+describe('raw r‖s to DER', () => {
+  it('verifies exactly what OpenSSL verifies with ieee-p1363, for many signatures (leading zeros, high bits)', async () => {
+    const { generateKeyPairSync, sign, verify } = await import('node:crypto');
+    const { p1363ToDer, verifySignature } = await import('./platform/node-voucher.ts');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    for (let i = 0; i < 300; i++) {
+      const input = `header.payload-${i}`;
+      const raw = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+      expect(verifySignature('ES256', publicKey, input, raw)).toBe(true);
+      const flipped = Buffer.from(raw);
+      flipped[i % 64] = (flipped[i % 64] as number) ^ 1;
+      const expected = verify(
+        'sha256',
+        Buffer.from(input),
+        { key: publicKey, dsaEncoding: 'ieee-p1363' },
+        flipped,
+      );
+      expect(verifySignature('ES256', publicKey, input, flipped)).toBe(expected);
+    }
+    expect(p1363ToDer(Buffer.alloc(63))).toBeUndefined();
+  });
+});

@@ -10,14 +10,22 @@ import {
   type TallyReceipt,
   type TallyScheme,
 } from '@tallystick/protocol';
-import { createMemoryMerchantStore, createPaywall, type Paywall, paywallFetch } from '../../src/index.ts';
+import {
+  createMemoryMerchantStore,
+  createPaywall,
+  type MerchantStore,
+  type Paywall,
+  paywallFetch,
+} from '../../src/index.ts';
 import { merchantFixture } from '../support/merchant-fixture.ts';
 
 export const ORIGIN = 'http://shop.test';
 
 /** A merchant (MTA simulated in-process) with a paywall over a Web handler; routes priced in EUR. */
-export async function paywallFixture(handler?: (request: Request) => Response | Promise<Response>) {
-  const store = createMemoryMerchantStore();
+export async function paywallFixture(
+  handler?: (request: Request) => Response | Promise<Response>,
+  store: MerchantStore = createMemoryMerchantStore(),
+) {
   const fixture = await merchantFixture(store);
   const paywall = createPaywall(fixture.merchant, {
     currency: 'EUR',

@@ -58,10 +58,15 @@ export class PaywordMeter {
   readonly #aheadMax: number;
   /** The deepest verified preimage: a new highest index is hashed down to it. */
   #anchorIndex = 0;
-  /** Verified preimages within the window: an older index is hashed up to the nearest one above it. */
-  readonly #known = new Map<number, Uint8Array>();
-  /** Units reserved or committed, within the window below the anchor. */
-  readonly #taken = new Set<number>();
+  #anchor: Uint8Array;
+  /**
+   * Units reserved or committed, a ring over the window below the anchor
+   * (unit u in slot u mod window; no allocation per payment).
+   */
+  readonly #taken: Uint8Array;
+  /** Recently verified preimages, a small ring: an older index hashes up to the nearest one above it. */
+  readonly #recent: (Uint8Array | undefined)[] = new Array(RECENT_PREIMAGES);
+  readonly #recentIndex = new Float64Array(RECENT_PREIMAGES).fill(-1);
   #committedUnits = 0;
   #topIndex = 0;
   #topPreimage: Uint8Array | undefined;
@@ -73,10 +78,11 @@ export class PaywordMeter {
     this.depositMinor = options.depositMinor;
     const byDeposit = options.depositMinor / options.unitPriceMinor;
     this.#indexMax = byDeposit < BigInt(options.lengthMax) ? Number(byDeposit) : options.lengthMax;
-    this.#known.set(0, hexToBytes32(options.rootHex));
+    this.#anchor = hexToBytes32(options.rootHex);
     this.#step = options.step ?? sha256Step;
     this.#window = options.reorderWindow ?? PAYWORD_REORDER_WINDOW;
     this.#aheadMax = options.stepsAheadMax ?? PAYWORD_STEPS_AHEAD_MAX;
+    this.#taken = new Uint8Array(this.#window);
   }
 
   reserve(claim: PaywordClaim): PaywordReservation | PaywordError {
@@ -88,14 +94,16 @@ export class PaywordMeter {
     if (index > this.lengthMax) return 'payword_beyond_chain';
     if (index > this.#indexMax) return 'payword_exceeds_deposit';
     if (index - this.#anchorIndex > this.#aheadMax) return 'payword_too_far_ahead';
-    const floor = this.#anchorIndex - this.#window;
+    // Units above the anchor are free (the ring slots of a new range are cleared when the anchor moves).
+    const floor = Math.max(index, this.#anchorIndex) - this.#window;
     for (let u = index - units + 1; u <= index; u++) {
-      if (u <= floor || this.#taken.has(u)) return 'payword_replayed';
+      if (u <= floor || (u <= this.#anchorIndex && this.#taken[u % this.#window] === 1))
+        return 'payword_replayed';
     }
     if (!this.#onChain(index, preimage)) return 'payword_not_on_chain';
-    for (let u = index - units + 1; u <= index; u++) this.#taken.add(u);
-    this.#known.set(index, preimage);
-    if (index > this.#anchorIndex) this.#moveAnchor(index);
+    if (index > this.#anchorIndex) this.#moveAnchor(index, preimage);
+    for (let u = index - units + 1; u <= index; u++) this.#taken[u % this.#window] = 1;
+    this.#remember(index, preimage);
     return { index, units, amountMinor: BigInt(units) * this.unitPriceMinor };
   }
 
@@ -116,8 +124,10 @@ export class PaywordMeter {
 
   /** The handler failed: the units are free again (the same preimage may pay them later). */
   release(reservation: PaywordReservation): void {
-    for (let u = reservation.index - reservation.units + 1; u <= reservation.index; u++)
-      this.#taken.delete(u);
+    const floor = this.#anchorIndex - this.#window;
+    for (let u = reservation.index - reservation.units + 1; u <= reservation.index; u++) {
+      if (u > floor) this.#taken[u % this.#window] = 0;
+    }
   }
 
   get committedUnits(): number {
@@ -135,29 +145,37 @@ export class PaywordMeter {
 
   /**
    * `H^k(w_index)` must meet a verified value: the anchor for a new highest
-   * index; for an older one, the nearest verified index above it (concurrent
-   * requests interleave, so that is usually a step or two away).
+   * index; for an older one, the nearest recently verified index above it
+   * (concurrent requests interleave, so usually a step or two), else the anchor.
    */
   #onChain(index: number, preimage: Uint8Array): boolean {
-    const known = this.#known.get(index);
-    if (known) return equalBytes(known, preimage);
     if (index > this.#anchorIndex) {
-      const anchor = this.#known.get(this.#anchorIndex) as Uint8Array;
-      return equalBytes(hashSteps(preimage, index - this.#anchorIndex, this.#step), anchor);
+      return equalBytes(hashSteps(preimage, index - this.#anchorIndex, this.#step), this.#anchor);
     }
-    for (let above = index + 1; above <= this.#anchorIndex; above++) {
-      const value = this.#known.get(above);
-      if (value) return equalBytes(hashSteps(value, above - index, this.#step), preimage);
+    const last = Math.min(this.#anchorIndex - 1, index + RECENT_PREIMAGES);
+    for (let above = index; above <= last; above++) {
+      const slot = above % RECENT_PREIMAGES;
+      if (this.#recentIndex[slot] === above) {
+        return equalBytes(hashSteps(this.#recent[slot] as Uint8Array, above - index, this.#step), preimage);
+      }
     }
-    return false;
+    return equalBytes(hashSteps(this.#anchor, this.#anchorIndex - index, this.#step), preimage);
   }
 
-  #moveAnchor(index: number): void {
+  /** Frees the ring slots the new units take over (they held units now below the window). */
+  #moveAnchor(index: number, preimage: Uint8Array): void {
+    const from = Math.max(this.#anchorIndex + 1, index - this.#window + 1);
+    for (let u = from; u <= index; u++) this.#taken[u % this.#window] = 0;
     this.#anchorIndex = index;
-    if (this.#taken.size > 2 * this.#window) {
-      const floor = index - this.#window;
-      for (const u of this.#taken) if (u <= floor) this.#taken.delete(u);
-      for (const k of this.#known.keys()) if (k < floor) this.#known.delete(k);
-    }
+    this.#anchor = preimage;
+  }
+
+  #remember(index: number, preimage: Uint8Array): void {
+    const slot = index % RECENT_PREIMAGES;
+    this.#recent[slot] = preimage;
+    this.#recentIndex[slot] = index;
   }
 }
+
+/** How many recently verified preimages a meter keeps to check out-of-order ones cheaply. */
+const RECENT_PREIMAGES = 256;

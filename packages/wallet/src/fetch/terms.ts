@@ -50,17 +50,16 @@ export function chooseTerms(
   return candidates[0];
 }
 
-/** A copy of the request carrying the payment. */
+/**
+ * A copy of the request carrying the payment. `resource` (optional in x402
+ * v2) is left out: the request is for it, and every paid request carries the
+ * header, so it stays small.
+ */
 export function withPayment(request: Request, terms: ChosenTerms, payload: Record<string, unknown>): Request {
   const paid = new Request(request);
   paid.headers.set(
     PAYMENT_SIGNATURE_HEADER,
-    encodePaymentHeader({
-      x402Version: X402_VERSION,
-      ...(terms.resource ? { resource: terms.resource } : {}),
-      accepted: terms.requirements,
-      payload,
-    }),
+    encodePaymentHeader({ x402Version: X402_VERSION, accepted: terms.requirements, payload }),
   );
   return paid;
 }

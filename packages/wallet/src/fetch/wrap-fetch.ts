@@ -50,6 +50,8 @@ export function wrapFetch(
     hashChainLength: options.hashChainLength ?? WRAP_FETCH_DEFAULTS.hashChainLength,
   });
   const known = new Map<string, ChosenTerms>();
+  /** Routes whose price changed between calls: never paid up front (a wrong guess reveals a preimage). */
+  const dynamic = new Set<string>();
   const spent: Record<string, bigint> = {};
 
   const affordable = (offer: TallyOffer) =>
@@ -116,10 +118,16 @@ export function wrapFetch(
       await last?.body?.cancel();
       const response = await payOnce(terms, request.clone());
       if (response.status !== 402) {
-        if (known.size < WRAP_FETCH_DEFAULTS.knownRoutesMax) known.set(route, terms);
+        if (known.size < WRAP_FETCH_DEFAULTS.knownRoutesMax && !dynamic.has(route)) known.set(route, terms);
         return response;
       }
       known.delete(route);
+      if (
+        refusalOf(response) === 'payment_requirements_mismatch' &&
+        dynamic.size < WRAP_FETCH_DEFAULTS.knownRoutesMax
+      ) {
+        dynamic.add(route);
+      }
       last = response;
       const required = paymentRequiredOf(response);
       terms = required && chooseTerms(required, preference, affordable);

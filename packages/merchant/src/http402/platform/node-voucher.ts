@@ -55,7 +55,11 @@ export function nodeKeyOf(jwk: PublicJwk): KeyObject {
   return createPublicKey({ key: { kty, crv, x, ...(y !== undefined ? { y } : {}) }, format: 'jwk' });
 }
 
-/** ES256 (raw r‖s signature, as JWS has it) or EdDSA, synchronously through OpenSSL. */
+/**
+ * ES256 or EdDSA, synchronously through OpenSSL. The JWS form of an ES256
+ * signature (raw r‖s) is turned into DER here: `verify` with a bare
+ * KeyObject skips the per-call key-option parsing, about a quarter of the cost.
+ */
 export function verifySignature(
   alg: SigningAlgorithm,
   key: KeyObject,
@@ -64,12 +68,32 @@ export function verifySignature(
 ): boolean {
   const data = Buffer.from(signingInput, 'latin1');
   try {
-    return alg === 'ES256'
-      ? verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)
-      : verify(null, data, key, signature);
+    if (alg !== 'ES256') return verify(null, data, key, signature);
+    const der = p1363ToDer(signature);
+    return der !== undefined && verify('sha256', data, key, der);
   } catch {
     return false;
   }
+}
+
+/** r‖s (32 bytes each) to DER `SEQUENCE { INTEGER r, INTEGER s }`; undefined when not 64 bytes. */
+export function p1363ToDer(signature: Buffer): Buffer | undefined {
+  if (signature.length !== 64) return undefined;
+  const r = derInteger(signature.subarray(0, 32));
+  const s = derInteger(signature.subarray(32));
+  return Buffer.concat([Buffer.from([0x30, r.length + s.length]), r, s]);
+}
+
+function derInteger(bytes: Buffer): Buffer {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const body = bytes.subarray(start);
+  const pad = (body[0] as number) & 0x80 ? 1 : 0;
+  const out = Buffer.alloc(2 + pad + body.length);
+  out[0] = 0x02;
+  out[1] = pad + body.length;
+  body.copy(out, 2 + pad);
+  return out;
 }
 
 /** `appendPurchase` (session/purchase-list.ts) with a synchronous node:crypto hash; same states. */
