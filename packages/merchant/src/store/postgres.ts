@@ -72,6 +72,9 @@ export function createPostgresMerchantStore(options: PostgresMerchantStoreOption
           connectionString: options.connectionString,
           max: options.poolSizeMax ?? PG_POOL_SIZE_MAX,
         });
+  // An idle client dropped by the server (restart, terminated backend) emits 'error' on the pool;
+  // unhandled, that kills the process. The next query simply gets a fresh connection.
+  ownPool?.on('error', () => {});
   const db: PgPoolLike = ownPool ?? (options as { pool: PgPoolLike }).pool;
   const one = async (text: string, values: unknown[]) => (await db.query(text, values)).rows[0];
   const load = async (id: string) => {

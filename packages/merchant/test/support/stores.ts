@@ -35,6 +35,7 @@ export async function openPostgresStore(): Promise<TestStore> {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 20 });
+  pool.on('error', () => {}); // the forced drop below ends idle backends; that is expected here
   const store = createPostgresMerchantStore({ pool });
   await store.migrate();
   await store.migrate(); // idempotent

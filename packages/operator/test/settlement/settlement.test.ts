@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettlementFaultPoint } from '../../src/settlement/model.ts';
+import { type CrossOperatorWorld, startCrossOperatorWorld } from '../support/cross-operator.ts';
 import { createTestClock } from '../support/test-clock.ts';
-import { startTestMerchant, type TestMerchant } from '../support/test-merchant.ts';
+import type { TestMerchant } from '../support/test-merchant.ts';
 import { testWallet } from '../support/test-wallet.ts';
-import { startTradingNodes, type TradingNode } from '../support/trading-node.ts';
+import type { TradingNode } from '../support/trading-node.ts';
 
 const FAULT_POINTS: readonly SettlementFaultPoint[] = [
   'prepared',
@@ -20,22 +21,13 @@ describe('settlement between operators (SEK customers at op-a, EUR merchant at o
   let shop: TestMerchant;
   const clock = createTestClock();
 
+  let world: CrossOperatorWorld;
   beforeAll(async () => {
-    [opA, opB] = (await startTradingNodes(
-      [
-        { id: 'op-a', currency: 'SEK' },
-        { id: 'op-b', currency: 'EUR', rates: 'SEK/EUR=0.0874' },
-      ],
-      clock,
-    )) as [TradingNode, TradingNode];
-    shop = await startTestMerchant({ id: opB.id, url: opB.url });
-    const registered = await opB.merchant(shop.endpointUrl, shop.key);
-    shop.register(registered.id, registered.apiKey);
+    world = await startCrossOperatorWorld(clock);
+    ({ opA, opB, shop } = world);
   });
   afterAll(async () => {
-    await shop?.close();
-    await opA?.close();
-    await opB?.close();
+    await world?.close();
   });
 
   /** One cleared session: the customer at op-a buys for `prices` EUR cents at op-b's merchant. */

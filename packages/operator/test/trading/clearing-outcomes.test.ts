@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrossOperatorWorld, startCrossOperatorWorld } from '../support/cross-operator.ts';
 import { createTestClock } from '../support/test-clock.ts';
-import { startTestMerchant, type TestMerchant } from '../support/test-merchant.ts';
+import type { TestMerchant } from '../support/test-merchant.ts';
 import { type TestWallet, testWallet, type WalletTransaction } from '../support/test-wallet.ts';
-import { startTradingNodes, type TradingNode } from '../support/trading-node.ts';
+import type { TradingNode } from '../support/trading-node.ts';
 
 /** 100.00 SEK deposit at 0.0874 = 8.74 EUR for the merchant. */
 const DEPOSIT_MINOR = 10_000n;
@@ -14,22 +15,13 @@ describe('clearing when the records differ or are missing', () => {
   let shop: TestMerchant;
   const clock = createTestClock();
 
+  let world: CrossOperatorWorld;
   beforeAll(async () => {
-    [opA, opB] = (await startTradingNodes(
-      [
-        { id: 'op-a', currency: 'SEK' },
-        { id: 'op-b', currency: 'EUR', rates: 'SEK/EUR=0.0874' },
-      ],
-      clock,
-    )) as [TradingNode, TradingNode];
-    shop = await startTestMerchant({ id: opB.id, url: opB.url });
-    const registered = await opB.merchant(shop.endpointUrl, shop.key);
-    shop.register(registered.id, registered.apiKey);
+    world = await startCrossOperatorWorld(clock);
+    ({ opA, opB, shop } = world);
   });
   afterAll(async () => {
-    await shop?.close();
-    await opA?.close();
-    await opB?.close();
+    await world?.close();
   });
 
   async function open(): Promise<{ wallet: TestWallet; t: WalletTransaction; accountId: string }> {

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrossOperatorWorld, startCrossOperatorWorld } from '../support/cross-operator.ts';
 import { createTestClock } from '../support/test-clock.ts';
-import { startTestMerchant, type TestMerchant } from '../support/test-merchant.ts';
+import type { TestMerchant } from '../support/test-merchant.ts';
 import { testWallet } from '../support/test-wallet.ts';
-import { startTradingNodes, type TradingNode } from '../support/trading-node.ts';
+import type { TradingNode } from '../support/trading-node.ts';
 
 describe('acquiring fees and billing exports (SEK customer at op-a, EUR merchant at op-b, 10+150bps)', () => {
   let opA: TradingNode;
@@ -10,22 +11,13 @@ describe('acquiring fees and billing exports (SEK customer at op-a, EUR merchant
   let shop: TestMerchant;
   const clock = createTestClock();
 
+  let world: CrossOperatorWorld;
   beforeAll(async () => {
-    [opA, opB] = (await startTradingNodes(
-      [
-        { id: 'op-a', currency: 'SEK' },
-        { id: 'op-b', currency: 'EUR', rates: 'SEK/EUR=0.0874', fee: '10+150bps' },
-      ],
-      clock,
-    )) as [TradingNode, TradingNode];
-    shop = await startTestMerchant({ id: opB.id, url: opB.url });
-    const registered = await opB.merchant(shop.endpointUrl, shop.key);
-    shop.register(registered.id, registered.apiKey);
+    world = await startCrossOperatorWorld(clock, { fee: '10+150bps' });
+    ({ opA, opB, shop } = world);
   });
   afterAll(async () => {
-    await shop?.close();
-    await opA?.close();
-    await opB?.close();
+    await world?.close();
   });
 
   it('keeps the fee of the merchant credit, books it to the fees account, and shows it everywhere', async () => {

@@ -1,10 +1,11 @@
 import { generateSigningKey, signClearing, signInitiation } from '@tallystick/protocol';
 import { base64url } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CrossOperatorWorld, startCrossOperatorWorld } from '../support/cross-operator.ts';
 import { createTestClock } from '../support/test-clock.ts';
-import { startTestMerchant, type TestMerchant } from '../support/test-merchant.ts';
+import type { TestMerchant } from '../support/test-merchant.ts';
 import { type TestWallet, testWallet } from '../support/test-wallet.ts';
-import { type PartyHandle, startTradingNodes, type TradingNode } from '../support/trading-node.ts';
+import type { PartyHandle, TradingNode } from '../support/trading-node.ts';
 
 /** The same JWS with one body field changed and the original signature. */
 function tamper(jws: string, field: string, value: unknown): string {
@@ -21,23 +22,14 @@ describe('refusals, each with its own code, and nothing cleared twice', () => {
   let otherShop: PartyHandle;
   const terms = () => ({ depositMinor: 10_000n, merchantId: shop.id, merchantOperatorId: 'op-b' });
 
+  let world: CrossOperatorWorld;
   beforeAll(async () => {
-    [opA, opB] = (await startTradingNodes(
-      [
-        { id: 'op-a', currency: 'SEK' },
-        { id: 'op-b', currency: 'EUR', rates: 'SEK/EUR=0.0874' },
-      ],
-      createTestClock(),
-    )) as [TradingNode, TradingNode];
-    shop = await startTestMerchant({ id: opB.id, url: opB.url });
-    const registered = await opB.merchant(shop.endpointUrl, shop.key);
-    shop.register(registered.id, registered.apiKey);
+    world = await startCrossOperatorWorld(createTestClock());
+    ({ opA, opB, shop } = world);
     otherShop = await opB.merchant('http://127.0.0.1:9/unused');
   });
   afterAll(async () => {
-    await shop?.close();
-    await opA?.close();
-    await opB?.close();
+    await world?.close();
   });
 
   async function customerWith(limitMinor: bigint): Promise<{ wallet: TestWallet; customer: PartyHandle }> {
