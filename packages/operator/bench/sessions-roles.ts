@@ -15,6 +15,7 @@ import {
   toNodeListener,
 } from '@tallystick/merchant';
 import { generateSigningKey } from '@tallystick/protocol';
+import { createNodeFetch } from '@tallystick/protocol/node';
 import { loadConfig } from '../src/config/load.ts';
 import { startOperatorNode } from '../src/node.ts';
 
@@ -81,6 +82,7 @@ async function runShop(): Promise<() => Promise<void>> {
     apiKey: registered.apiKey,
     merchantKey: key,
     store: createMemoryMerchantStore(),
+    fetch: createNodeFetch(),
   });
   send({ kind: 'ready', url, merchantId: registered.merchantId });
   return () =>

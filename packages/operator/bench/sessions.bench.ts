@@ -14,9 +14,11 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { generateSigningKey } from '@tallystick/protocol';
+import { createNodeFetch } from '@tallystick/protocol/node';
 import { createWallet, type TradingSession, type Wallet } from '@tallystick/wallet';
 import pg from 'pg';
 import { generateAdminToken } from '../src/config/admin-token.ts';
+import { pgCpuUsBetween, samplePgUsage } from './pg-usage.ts';
 import { PURCHASE_PATH, type RoleMessage, TERMINATE_PATH } from './sessions-roles.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
@@ -33,6 +35,8 @@ const CLEARED_WAIT_MS = 10_000;
 const ROLES = fileURLToPath(new URL('./sessions-roles.ts', import.meta.url));
 const OP_A = { id: 'op-a', currency: 'SEK' } as const;
 const OP_B = { id: 'op-b', currency: 'EUR' } as const;
+/** The wallets' and the load generator's HTTP client: node:http with keep-alive, as a Node app would use. */
+const nodeFetch = createNodeFetch();
 
 interface SessionTiming {
   readonly startedAtMs: number;
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let timings: SessionTiming[] = [];
   let cpuMsPerSession: { process: string; cpuMsPerSession: number }[] = [];
+  let commitsPerSession = Number.NaN;
   for (const name of databases) await admin(`create database ${name}`);
   try {
     const adminToken = generateAdminToken();
@@ -80,23 +85,32 @@ async function main(): Promise<void> {
       `load: ${CONCURRENCY} customers, sessions back to back (open, ${PURCHASES} purchases, close, cleared at op-a); warm-up ${WARMUP_MS} ms, measured ${MEASURE_MS} ms`,
     );
     const names = ['op-a', 'op-b', 'shop', 'load generator'];
+    const pgBefore = await samplePgUsage(SERVER_URL, databases);
     const before = await cpuOf(children);
     timings = await runLoad(customers, { shopUrl: shop.url, merchantId: shop.merchantId ?? '' });
     const after = await cpuOf(children);
-    cpuMsPerSession = names.map((name, i) => ({
-      process: name,
-      cpuMsPerSession: round(((after[i] ?? 0) - (before[i] ?? 0)) / 1000 / Math.max(1, sessionsRun)),
-    }));
+    const pgAfter = await samplePgUsage(SERVER_URL, databases);
+    const perSession = (value: number) => value / Math.max(1, sessionsRun);
+    cpuMsPerSession = [
+      ...names.map((name, i) => ({
+        process: name,
+        cpuMsPerSession: round(perSession(((after[i] ?? 0) - (before[i] ?? 0)) / 1000)),
+      })),
+      { process: 'postgres', cpuMsPerSession: round(perSession(pgCpuUsBetween(pgBefore, pgAfter) / 1000)) },
+    ];
+    commitsPerSession = round(perSession(pgAfter.commits - pgBefore.commits));
   } finally {
     // The shop and the MTA first, so no clearing is on its way to a stopped AM; then the report is last.
     for (const child of [...children].reverse()) await stopChild(child);
     for (const name of databases) await admin(`drop database if exists ${name} with (force)`);
   }
-  report(timings, cpuMsPerSession);
+  report(timings, cpuMsPerSession, commitsPerSession);
 }
 
 /** Sessions run from start to end of the load (warm-up included): the CPU figures divide by this. */
 let sessionsRun = 0;
+/** Status polls while waiting for the clearing: each is an HTTP call and three queries at op-a. */
+let statusPolls = 0;
 
 /** CPU microseconds (user + system) of each child, then of this process. */
 async function cpuOf(children: readonly ChildProcess[]): Promise<number[]> {
@@ -177,7 +191,9 @@ async function oneSession(
     throw new Error('the session did not close as one transaction');
   const transactionId = summary.transactionId;
   const deadline = performance.now() + CLEARED_WAIT_MS;
-  while ((await wallet.getTransaction(transactionId)).status !== 'cleared') {
+  for (;;) {
+    statusPolls++;
+    if ((await wallet.getTransaction(transactionId)).status === 'cleared') break;
     if (performance.now() > deadline)
       throw new Error(`${transactionId} not cleared in ${CLEARED_WAIT_MS} ms`);
     await new Promise((resolve) => setTimeout(resolve, CLEARED_POLL_MS));
@@ -207,11 +223,12 @@ async function customerWallet(amUrl: string, adminToken: string): Promise<Wallet
     customerKey: key,
     customerCurrency: OP_A.currency,
     retriesMax: 0,
+    fetch: nodeFetch,
   });
 }
 
 async function postJson(url: string, body: unknown): Promise<unknown> {
-  const response = await fetch(url, {
+  const response = await nodeFetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -224,7 +241,9 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
 function report(
   timings: readonly SessionTiming[],
   cpu: readonly { process: string; cpuMsPerSession: number }[],
+  commitsPerSession: number,
 ): void {
+  const cpuMsTotal = round(cpu.reduce((sum, c) => sum + c.cpuMsPerSession, 0));
   const seconds = MEASURE_MS / 1000;
   const open = timings.map((t) => t.openMs);
   const clear = timings.map((t) => t.clearMs);
@@ -246,9 +265,15 @@ function report(
       'until op-a reports the transaction cleared (GET /v1/am/transactions/:id, polled every 2 ms)',
   );
   console.log(
-    'CPU per session (user + system, whole run incl. warm-up; PostgreSQL backends not included): ' +
+    'CPU per session (user + system, whole run incl. warm-up; postgres = the backends serving the two bench databases): ' +
       cpu.map((c) => `${c.process} ${c.cpuMsPerSession} ms`).join(', ') +
-      `; total ${round(cpu.reduce((sum, c) => sum + c.cpuMsPerSession, 0))} ms`,
+      `; total ${cpuMsTotal} ms`,
+  );
+  console.log(
+    `status polls per session (GET /v1/am/transactions/:id): ${round(statusPolls / Math.max(1, sessionsRun))}`,
+  );
+  console.log(
+    `PostgreSQL commits per session (both databases, incl. background workers): ${commitsPerSession}`,
   );
   console.log(`uptime: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   console.log(
@@ -259,6 +284,8 @@ function report(
       openP50Ms: round(percentile(open, 0.5)),
       clearP50Ms: round(percentile(clear, 0.5)),
       concurrency: CONCURRENCY,
+      cpuMsPerSession: cpuMsTotal,
+      commitsPerSession,
     }),
   );
 }

@@ -1,4 +1,5 @@
 export * from './cose/index.ts';
+export * from './crypto/index.ts';
 export * from './ids/index.ts';
 export * from './indicium/index.ts';
 export * from './jws/index.ts';

@@ -1,4 +1,5 @@
 import type { ReplayGuard, SigningKey } from '@tallystick/protocol';
+import { createNodeFetch } from '@tallystick/protocol/node';
 import type { FastifyBaseLogger } from 'fastify';
 import { createMtaLink } from '../am/mta-link.ts';
 import { registerAmRoutes } from '../am/routes.ts';
@@ -27,6 +28,9 @@ import { registerSettlementRoutes } from '../settlement/routes.ts';
 import { createSettlementService, type SettlementService } from '../settlement/service.ts';
 import type { WebhookDispatcher } from '../webhooks/worker.ts';
 
+/** The largest answer read from a peer operator or a merchant endpoint (both read far less). */
+const PEER_RESPONSE_BYTES_MAX = 1024 * 1024;
+
 export interface TradingDeps {
   readonly db: Database;
   readonly ledger: LedgerService;
@@ -44,7 +48,7 @@ export interface TradingDeps {
   readonly billingWebhook?: BillingWebhookTarget;
   readonly replayGuard: ReplayGuard;
   readonly clock: () => Date;
-  /** Outgoing calls to peers and merchants; the global fetch when absent. */
+  /** Outgoing calls to peers and merchants; node:http with keep-alive (`createNodeFetch`) when absent. */
   readonly fetch?: typeof fetch;
 }
 
@@ -83,7 +87,8 @@ export function createTradingSessions(deps: TradingDeps, log?: FastifyBaseLogger
         clock: deps.clock,
       })
     : undefined;
-  const fetchOption = deps.fetch ? { fetch: deps.fetch } : {};
+  // Every session crosses several of these hops; undici's fetch costs about three times the CPU.
+  const fetchOption = { fetch: deps.fetch ?? createNodeFetch({ responseBytesMax: PEER_RESPONSE_BYTES_MAX }) };
   const peer = (id: string) => deps.directory.peer(id);
   const common = {
     db: deps.db,

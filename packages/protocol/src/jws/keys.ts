@@ -1,4 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { defaultCryptoProvider } from '../crypto/default.ts';
+import type { CryptoProvider } from '../crypto/provider.ts';
 import { SIGNING_ALGORITHMS, type SigningAlgorithm } from './algorithms.ts';
 
 /** A private key with the id and algorithm it signs under. The private half never leaves this object. */
@@ -11,18 +13,30 @@ export interface SigningKey {
 
 export type PublicJwk = JWK & { kty: 'EC' | 'OKP' };
 
-export async function generateSigningKey(alg: SigningAlgorithm = 'ES256'): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg, alg === 'EdDSA' ? { crv: 'Ed25519' } : {});
+/** `provider` decides whether the private key is extractable (see `CryptoProvider`). */
+export async function generateSigningKey(
+  alg: SigningAlgorithm = 'ES256',
+  provider: CryptoProvider = defaultCryptoProvider,
+): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg, {
+    ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}),
+    extractable: provider.extractablePrivateKeys,
+  });
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   return { kid, alg, privateKey, publicJwk: { ...publicJwk, kid, alg } };
 }
 
 /** Imports a private JWK (for keys kept in a file or keystore). */
-export async function importSigningKey(privateJwk: JWK): Promise<SigningKey> {
+export async function importSigningKey(
+  privateJwk: JWK,
+  provider: CryptoProvider = defaultCryptoProvider,
+): Promise<SigningKey> {
   const alg = algorithmOfJwk(privateJwk);
   if (!alg) throw new Error('unsupported key: only P-256 (ES256) and Ed25519 (EdDSA) keys are accepted');
-  const privateKey = (await importJWK(privateJwk, alg)) as CryptoKey;
+  const privateKey = (await importJWK(privateJwk, alg, {
+    extractable: provider.extractablePrivateKeys,
+  })) as CryptoKey;
   const { d: _d, ...pub } = privateJwk;
   const kid = await calculateJwkThumbprint(pub);
   return { kid, alg, privateKey, publicJwk: { ...pub, kid, alg } };

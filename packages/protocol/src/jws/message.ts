@@ -1,4 +1,6 @@
-import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
+import { base64url } from 'jose';
+import { defaultCryptoProvider } from '../crypto/default.ts';
+import type { CryptoProvider } from '../crypto/provider.ts';
 import { isSigningAlgorithm } from './algorithms.ts';
 import { JwsVerifyError } from './errors.ts';
 import type { SigningKey, VerificationKey } from './keys.ts';
@@ -35,6 +37,8 @@ export interface SignInput<Body> {
   readonly jti?: string;
   readonly body: Body;
   readonly nowMs?: number;
+  /** Defaults to the platform's (node:crypto on Node, WebCrypto elsewhere). */
+  readonly crypto?: CryptoProvider;
 }
 
 /** Serialises bigint as a decimal string: amounts on the wire are strings of minor units. */
@@ -52,9 +56,11 @@ export async function signMessage<Body>(key: SigningKey, input: SignInput<Body>)
     ...(input.txn !== undefined ? { txn: input.txn } : {}),
     body: input.body,
   };
-  return new CompactSign(encoder.encode(stringifyWire(claims)))
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'tally+jws' })
-    .sign(key.privateKey);
+  const header = base64url.encode(stringifyWire({ alg: key.alg, kid: key.kid, typ: 'tally+jws' }));
+  const signingInput = `${header}.${base64url.encode(stringifyWire(claims))}`;
+  const provider = input.crypto ?? defaultCryptoProvider;
+  const signature = await provider.sign(key.alg, key.privateKey, encoder.encode(signingInput));
+  return `${signingInput}.${base64url.encode(signature)}`;
 }
 
 /** Finds the key for a `kid`, with the issuer that key belongs to. */
@@ -70,6 +76,8 @@ export interface VerifyOptions {
   readonly transactionId?: string;
   readonly nowMs?: number;
   readonly clockSkewSecondsMax?: number;
+  /** Defaults to the platform's (node:crypto on Node, WebCrypto elsewhere). */
+  readonly crypto?: CryptoProvider;
 }
 
 /**
@@ -82,18 +90,22 @@ export async function verifyMessage(
 ): Promise<SignedMessage<unknown>> {
   if (typeof compact !== 'string' || compact.length > JWS_BYTES_MAX)
     throw new JwsVerifyError('jws_too_large');
-  const header = readHeader(compact);
+  const parts = splitCompact(compact);
+  const header = readHeader(parts.header);
   if (!isSigningAlgorithm(header.alg)) throw new JwsVerifyError('jws_alg_not_allowed', String(header.alg));
+  // No extension is understood, so none may be declared critical (RFC 7515 §4.1.11).
+  if (header.crit !== undefined) throw new JwsVerifyError('jws_malformed', 'crit is not supported');
   if (typeof header.kid !== 'string') throw new JwsVerifyError('jws_malformed', 'no kid');
   const found = await options.resolveKey(header.kid);
   if (!found || found.key.alg !== header.alg) throw new JwsVerifyError('jws_key_unknown', header.kid);
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(compact, found.key.key, { algorithms: [found.key.alg] }));
-  } catch {
+  const provider = options.crypto ?? defaultCryptoProvider;
+  const signature = decodePart(parts.signature);
+  const signingInput = encoder.encode(compact.slice(0, parts.signingInputLength));
+  if (!(await provider.verify(found.key.alg, found.key.key, signature, signingInput))) {
     throw new JwsVerifyError('jws_signature_invalid');
   }
-  const claims = parseClaims(payload);
+  // Only now, with the signature verified, is the payload decoded and read.
+  const claims = parseClaims(decodePart(parts.payload));
   checkClaims(claims, found.issuer, options);
   if (options.replayGuard) {
     const skew = options.clockSkewSecondsMax ?? CLOCK_SKEW_SECONDS_MAX;
@@ -103,13 +115,46 @@ export async function verifyMessage(
   return claims;
 }
 
-function readHeader(compact: string): { alg?: unknown; kid?: unknown } {
-  if (compact.split('.').length !== 3) throw new JwsVerifyError('jws_malformed');
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+interface CompactParts {
+  readonly header: string;
+  readonly payload: string;
+  readonly signature: string;
+  /** Length of `header.payload`, the bytes the signature covers. */
+  readonly signingInputLength: number;
+}
+
+function splitCompact(compact: string): CompactParts {
+  const parts = compact.split('.');
+  if (parts.length !== 3) throw new JwsVerifyError('jws_malformed');
+  const [header = '', payload = '', signature = ''] = parts;
+  if (header === '' || !parts.every((part) => BASE64URL.test(part))) {
+    throw new JwsVerifyError('jws_malformed', 'not base64url');
+  }
+  return { header, payload, signature, signingInputLength: header.length + 1 + payload.length };
+}
+
+/** base64url text that no byte string encodes to (length 4n + 1) is malformed, not a crash. */
+function decodePart(encoded: string): Uint8Array {
   try {
-    return decodeProtectedHeader(compact);
+    return base64url.decode(encoded);
+  } catch {
+    throw new JwsVerifyError('jws_malformed', 'not base64url');
+  }
+}
+
+function readHeader(encoded: string): { alg?: unknown; kid?: unknown; crit?: unknown } {
+  let header: unknown;
+  try {
+    header = JSON.parse(decoder.decode(base64url.decode(encoded)));
   } catch {
     throw new JwsVerifyError('jws_malformed', 'unreadable protected header');
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new JwsVerifyError('jws_malformed', 'the protected header is not an object');
+  }
+  return header as { alg?: unknown; kid?: unknown; crit?: unknown };
 }
 
 function parseClaims(payload: Uint8Array): SignedMessage<unknown> {

@@ -2,8 +2,10 @@ import type { Static, StaticDecode, TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { DecodeUnsafe, EncodeUnsafe } from 'typebox/value';
+import type { CryptoProvider } from '../crypto/provider.ts';
 import type { SigningKey } from '../jws/keys.ts';
 import { type SignedMessage, signMessage, type VerifyOptions, verifyMessage } from '../jws/message.ts';
+import { type CodecPlan, decodeInPlace, encodeShared, planCodecs } from './codec-plan.ts';
 import { MessageBodyError } from './errors.ts';
 import type { MessageType } from './types.ts';
 
@@ -16,6 +18,7 @@ export interface MessageParties {
 export interface MessageAddress extends MessageParties {
   readonly jti?: string;
   readonly nowMs?: number;
+  readonly crypto?: CryptoProvider;
 }
 
 export interface BodyProblem {
@@ -34,6 +37,8 @@ export interface MessageDefinitionInput<S extends TSchema> {
 
 export interface MessageDefinition<S extends TSchema> extends MessageDefinitionInput<S> {
   readonly validator: Validator<Record<never, never>, S>;
+  /** Where the codecs are (codec-plan.ts); `null`: none; `undefined`: TypeBox's generic walk. */
+  readonly codecPlan: CodecPlan | null | undefined;
 }
 
 /** The decoded body (bigint amounts) and the wire body (decimal strings) of a message definition. */
@@ -44,7 +49,7 @@ export type TypedVerifyOptions = Omit<VerifyOptions, 'expectedType'>;
 
 /** Compiles the schema once, at module load. */
 export function defineMessage<S extends TSchema>(input: MessageDefinitionInput<S>): MessageDefinition<S> {
-  return { ...input, validator: Compile(input.schema) };
+  return { ...input, validator: Compile(input.schema), codecPlan: planCodecs(input.schema) };
 }
 
 /** Validates an untrusted wire body and decodes it (amounts to bigint). Leaves `wire` untouched. */
@@ -60,7 +65,21 @@ export function encodeBody<S extends TSchema>(
   definition: MessageDefinition<S>,
   body: StaticDecode<S>,
 ): Static<S> {
-  const wire = EncodeUnsafe({}, definition.schema, structuredClone(body));
+  return structuredClone(encodeChecked(definition, body));
+}
+
+/** `encodeBody` without the copy: the result may share unencoded parts with `body` (only for signing). */
+function encodeChecked<S extends TSchema>(
+  definition: MessageDefinition<S>,
+  body: StaticDecode<S>,
+): Static<S> {
+  const plan = definition.codecPlan;
+  const wire =
+    plan === undefined
+      ? EncodeUnsafe({}, definition.schema, structuredClone(body))
+      : plan === null
+        ? body
+        : encodeShared(plan, body);
   if (!definition.validator.Check(wire)) throw bodyError(definition.validator.Errors(wire));
   return wire as Static<S>;
 }
@@ -72,7 +91,7 @@ export async function signTyped<S extends TSchema>(
   address: MessageAddress,
   body: StaticDecode<S>,
 ): Promise<string> {
-  const wire = encodeBody(definition, body);
+  const wire = encodeChecked(definition, body);
   checkConsistency(definition, body, address);
   const txn = definition.transactionOf?.(body);
   return signMessage(key, {
@@ -83,6 +102,7 @@ export async function signTyped<S extends TSchema>(
     ...(txn !== undefined ? { txn } : {}),
     ...(address.jti !== undefined ? { jti: address.jti } : {}),
     ...(address.nowMs !== undefined ? { nowMs: address.nowMs } : {}),
+    ...(address.crypto !== undefined ? { crypto: address.crypto } : {}),
   });
 }
 
@@ -114,7 +134,9 @@ export async function verifyTyped<S extends TSchema>(
  */
 function decodeOwned<S extends TSchema>(definition: MessageDefinition<S>, wire: unknown): StaticDecode<S> {
   if (!definition.validator.Check(wire)) throw bodyError(definition.validator.Errors(wire));
-  return DecodeUnsafe({}, definition.schema, wire) as StaticDecode<S>;
+  const plan = definition.codecPlan;
+  if (plan === undefined) return DecodeUnsafe({}, definition.schema, wire) as StaticDecode<S>;
+  return (plan === null ? wire : decodeInPlace(plan, wire)) as StaticDecode<S>;
 }
 
 function checkConsistency<S extends TSchema>(

@@ -1,5 +1,6 @@
 import { base64url } from 'jose';
-import type { TSchema } from 'typebox';
+import { type TSchema, Type } from 'typebox';
+import { DecodeUnsafe, EncodeUnsafe } from 'typebox/value';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importVerificationKey } from '../jws/keys.ts';
 import { signMessage } from '../jws/message.ts';
@@ -14,6 +15,7 @@ import {
 import { MerchantAckMessage, MtaAckMessage, signMerchantAck, signMtaAck } from './acknowledgements.ts';
 import { AmendedInitiationMessage, signAmendedInitiation } from './amended-initiation.ts';
 import { ClearingMessage, signClearing } from './clearing.ts';
+import { planCodecs } from './codec-plan.ts';
 import { decodeBody, encodeBody, type MessageDefinition, signTyped, verifyTyped } from './define.ts';
 import { MessageBodyError } from './errors.ts';
 import { InformationMessage, signInformation } from './information.ts';
@@ -79,6 +81,29 @@ function withField(wire: Record<string, unknown>, path: string, value: unknown):
   else target[last] = value;
   return copy;
 }
+
+describe('the codec plan (codec-plan.ts)', () => {
+  it.each(NAMES)('%s: is planned, and encodes and decodes exactly as TypeBox does', (name) => {
+    const definition = DEFINITIONS[name];
+    expect(definition.codecPlan).not.toBeUndefined();
+    const body = fixture.bodies[name];
+    const wire = EncodeUnsafe({}, definition.schema, structuredClone(body));
+    expect(encodeBody(definition, body as never)).toEqual(wire);
+    expect(decodeBody(definition, wire)).toEqual(DecodeUnsafe({}, definition.schema, structuredClone(wire)));
+    expect(decodeBody(definition, wire)).toEqual(body);
+  });
+
+  it('falls back to TypeBox for a codec it cannot place (inside an array)', () => {
+    const amount = Type.Codec(Type.String())
+      .Decode((wire: string) => BigInt(wire))
+      .Encode((value: bigint) => value.toString());
+    const listed = Type.Object({ amounts: Type.Array(amount) });
+    expect(planCodecs(listed)).toBeUndefined();
+    expect(planCodecs(Type.Object({ a: Type.Union([amount, Type.Null()]) }))).toBeUndefined();
+    expect(planCodecs(Type.Object({ a: Type.String() }))).toBeNull();
+    expect(planCodecs(Type.Object({ a: Type.Optional(amount) }))).toMatchObject({ kind: 'object' });
+  });
+});
 
 describe('typed messages round-trip', () => {
   it.each(NAMES)('%s: sign, verify, decode to the same body', async (name) => {

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { webCryptoProvider } from '../crypto/webcrypto.ts';
+import { nodeCryptoProvider } from '../platform/node-crypto.ts';
 import {
   appendPurchase,
   encodePurchase,
@@ -63,6 +65,15 @@ describe('purchase list hash', () => {
     expect((await listOf([P1, P2])).hashHex).toMatchInlineSnapshot(
       `"fb2801cd218a69b59be63c52fed43442698c1e0ce5dc838443bb3534089e20b0"`,
     );
+  });
+
+  it.each([
+    ['webcrypto', webCryptoProvider],
+    ['node:crypto', nodeCryptoProvider],
+  ] as const)('gives the same known answer through %s', async (_name, provider) => {
+    const state = await hashPurchaseList(TXN, [P1, P2], provider);
+    if (typeof state === 'string') throw new Error(state);
+    expect(state.hashHex).toBe('fb2801cd218a69b59be63c52fed43442698c1e0ce5dc838443bb3534089e20b0');
   });
 
   it('is the same incrementally (wallet, merchant) and in one go, with the total', async () => {

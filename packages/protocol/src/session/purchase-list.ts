@@ -1,3 +1,5 @@
+import { defaultCryptoProvider } from '../crypto/default.ts';
+import type { CryptoProvider } from '../crypto/provider.ts';
 import { isTransactionId } from '../ids/identity.ts';
 import { DESCRIPTION_LENGTH_MAX, SKU_LENGTH_MAX } from '../messages/limits.ts';
 import { AMOUNT_MAX_MINOR } from '../money/amount.ts';
@@ -40,10 +42,16 @@ export interface PurchaseListState {
 const encoder = new TextEncoder();
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export async function startPurchaseList(transactionId: string): Promise<PurchaseListState> {
+/** `provider` defaults to the platform's: synchronous node:crypto on Node, WebCrypto elsewhere. */
+export async function startPurchaseList(
+  transactionId: string,
+  provider: CryptoProvider = defaultCryptoProvider,
+): Promise<PurchaseListState> {
   if (!isTransactionId(transactionId))
     throw new Error(`invalid transaction id ${JSON.stringify(transactionId)}`);
-  const hash = await sha256(concat([encoder.encode(PURCHASE_LIST_DOMAIN), encoder.encode(transactionId)]));
+  const hash = await provider.sha256(
+    concat([encoder.encode(PURCHASE_LIST_DOMAIN), encoder.encode(transactionId)]),
+  );
   return Object.freeze({ transactionId, count: 0, totalMinor: 0n, hashHex: toHex(hash) });
 }
 
@@ -54,12 +62,13 @@ export async function startPurchaseList(transactionId: string): Promise<Purchase
 export async function appendPurchase(
   state: PurchaseListState,
   purchase: Purchase,
+  provider: CryptoProvider = defaultCryptoProvider,
 ): Promise<PurchaseListState | PurchaseListError> {
   if (purchase.seq !== state.count + 1) return 'purchase_out_of_order';
   if (!isValidPurchase(purchase)) return 'purchase_invalid';
   const totalMinor = state.totalMinor + purchase.priceMinor;
   if (totalMinor > AMOUNT_MAX_MINOR) return 'purchase_total_overflow';
-  const hash = await sha256(concat([fromHex(state.hashHex), encodePurchase(purchase)]));
+  const hash = await provider.sha256(concat([fromHex(state.hashHex), encodePurchase(purchase)]));
   return Object.freeze({
     transactionId: state.transactionId,
     count: purchase.seq,
@@ -72,10 +81,11 @@ export async function appendPurchase(
 export async function hashPurchaseList(
   transactionId: string,
   purchases: readonly Purchase[],
+  provider: CryptoProvider = defaultCryptoProvider,
 ): Promise<PurchaseListState | PurchaseListError> {
-  let state = await startPurchaseList(transactionId);
+  let state = await startPurchaseList(transactionId, provider);
   for (const purchase of purchases) {
-    const next = await appendPurchase(state, purchase);
+    const next = await appendPurchase(state, purchase, provider);
     if (typeof next === 'string') return next;
     state = next;
   }
@@ -133,10 +143,6 @@ function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
     offset += part.byteLength;
   }
   return out;
-}
-
-async function sha256(data: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await crypto.subtle.digest('SHA-256', data));
 }
 
 function toHex(bytes: Uint8Array): string {

@@ -1,3 +1,4 @@
+import type { CryptoProvider } from '../crypto/provider.ts';
 import type { SigningKey } from '../jws/keys.ts';
 import { signTyped } from '../messages/define.ts';
 import { type VoucherItem, VoucherMessage } from '../messages/voucher.ts';
@@ -16,6 +17,7 @@ export interface VoucherInput {
   readonly item?: VoucherItem;
   readonly nowMs?: number;
   readonly jti?: string;
+  readonly crypto?: CryptoProvider;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createVoucher(sessionKey: SigningKey, input: VoucherInput): Prom
       aud: input.merchantId,
       ...(input.jti !== undefined ? { jti: input.jti } : {}),
       ...(input.nowMs !== undefined ? { nowMs: input.nowMs } : {}),
+      ...(input.crypto !== undefined ? { crypto: input.crypto } : {}),
     },
     {
       transactionId: input.transactionId,

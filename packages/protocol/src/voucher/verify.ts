@@ -1,3 +1,4 @@
+import type { CryptoProvider } from '../crypto/provider.ts';
 import { JwsVerifyError } from '../jws/errors.ts';
 import type { VerificationKey } from '../jws/keys.ts';
 import type { KeyResolver, SignedMessage } from '../jws/message.ts';
@@ -38,6 +39,8 @@ export interface VerifyVoucherOptions {
    */
   readonly purchaseList?: PurchaseListState;
   readonly nowMs?: number;
+  /** Defaults to the platform's (node:crypto on Node, WebCrypto elsewhere). */
+  readonly crypto?: CryptoProvider;
 }
 
 export interface VerifiedVoucher {
@@ -95,6 +98,7 @@ async function verifyEnvelope(
       transactionId: options.transactionId,
       clockSkewSecondsMax: VOUCHER_CLOCK_SKEW_SECONDS_MAX,
       ...(options.nowMs !== undefined ? { nowMs: options.nowMs } : {}),
+      ...(options.crypto !== undefined ? { crypto: options.crypto } : {}),
     });
   } catch (error) {
     if (error instanceof JwsVerifyError) return VOUCHER_ERROR_OF_JWS[error.code];
@@ -126,7 +130,7 @@ async function extendPurchaseList(
     throw new Error('verifyVoucher: the purchase list belongs to another transaction');
   }
   if (body.item === undefined) return 'voucher_purchase_list_mismatch';
-  const next = await appendPurchase(list, { seq: list.count + 1, ...body.item });
+  const next = await appendPurchase(list, { seq: list.count + 1, ...body.item }, options.crypto);
   if (
     typeof next === 'string' ||
     next.hashHex !== body.purchaseListHash ||

@@ -1,0 +1,3 @@
+export * from './default.ts';
+export * from './provider.ts';
+export * from './webcrypto.ts';

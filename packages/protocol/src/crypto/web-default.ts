@@ -1,0 +1,1 @@
+export { webCryptoProvider as platformCryptoProvider } from './webcrypto.ts';
