@@ -16,8 +16,12 @@ export type ToServer =
   | { type: 'stop' };
 export type ToRunner =
   | { type: 'ready'; unpaidUrl: string; paidUrl: string }
-  /** Milliseconds the server's event loop was busy since the mark. */
-  | { type: 'utilization'; value: number }
+  /**
+   * Since the mark: milliseconds the server's event loop was busy (wall
+   * time, including time the process was preempted) and the CPU
+   * milliseconds it used (user + system: its own work only).
+   */
+  | { type: 'utilization'; value: number; cpuMs: number }
   | { type: 'error'; message: string };
 
 /** The trivial JSON endpoint: the worst case for the paywall's relative overhead. */

@@ -30,24 +30,28 @@ const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], 
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const send = (message: ToServer) => server.send(message);
-let onBusy: ((value: number) => void) | undefined;
+let onBusy: ((value: { busyMs: number; cpuMs: number }) => void) | undefined;
 const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject) => {
   server.on('message', (message: ToRunner) => {
     if (message.type === 'ready') resolve(message);
-    else if (message.type === 'utilization') onBusy?.(message.value);
+    else if (message.type === 'utilization') onBusy?.({ busyMs: message.value, cpuMs: message.cpuMs });
     else reject(new Error(message.message));
   });
   server.on('exit', (code) => reject(new Error(`the server process exited (${code})`)));
 });
-/** The server's busy (event-loop active) milliseconds during `work`: its CPU cost per request, unaffected by idle time. */
-async function measured<T>(work: () => Promise<T>): Promise<[T, number]> {
+/**
+ * The server's busy (event-loop active) and CPU milliseconds during `work`:
+ * its cost per request, unaffected by idle time. Busy time also counts time
+ * the server was preempted by other processes; CPU time does not.
+ */
+async function measured<T>(work: () => Promise<T>): Promise<[T, { busyMs: number; cpuMs: number }]> {
   send({ type: 'mark' });
   const result = await work();
-  const busyMs = new Promise<number>((resolve) => {
+  const used = new Promise<{ busyMs: number; cpuMs: number }>((resolve) => {
     onBusy = resolve;
   });
   send({ type: 'report' });
-  return [result, await busyMs];
+  return [result, await used];
 }
 
 try {
@@ -63,11 +67,14 @@ try {
   send({ type: 'setup', mtaPublicJwk: sessions.mtaPublicJwk, informations: sessions.informations });
   const { unpaidUrl, paidUrl } = await reply;
 
-  const run = async (variant: Variant, amount: number): Promise<LoadResult & { busyMs: number }> => {
+  const run = async (
+    variant: Variant,
+    amount: number,
+  ): Promise<LoadResult & { busyMs: number; cpuMs: number }> => {
     const perConnection = Math.floor(amount / CONNECTIONS);
     if (variant === 'unpaid') {
-      const [result, busyMs] = await measured(() => load(unpaidUrl, Array(CONNECTIONS).fill(perConnection)));
-      return { ...result, busyMs };
+      const [result, used] = await measured(() => load(unpaidUrl, Array(CONNECTIONS).fill(perConnection)));
+      return { ...result, ...used };
     }
     // Headers made before the run; lane c takes every CONNECTIONS-th one (its own transaction).
     const count = perConnection * CONNECTIONS;
@@ -75,8 +82,8 @@ try {
     const lanes = Array.from({ length: CONNECTIONS }, (_, c) =>
       headers.filter((_h, i) => i % CONNECTIONS === c),
     );
-    const [result, busyMs] = await measured(() => load(paidUrl, lanes));
-    return { ...result, busyMs };
+    const [result, used] = await measured(() => load(paidUrl, lanes));
+    return { ...result, ...used };
   };
   // Warm-up: JIT, connection pools, the merchant's lanes.
   await run('unpaid', AMOUNT_FAST / 4);
@@ -101,7 +108,8 @@ try {
       rps[variant].push(result.rps);
       console.log(
         `round ${round + 1}  ${variant.padEnd(9)}  ${Math.round(result.rps).toString().padStart(6)} req/s  ` +
-          `p99 ${String(result.p99Ms).padStart(3)} ms  server ${((result.busyMs * 1000) / result.total).toFixed(1)} µs/request` +
+          `p99 ${String(result.p99Ms).padStart(3)} ms  server ${((result.busyMs * 1000) / result.total).toFixed(1)} µs/request busy, ` +
+          `${((result.cpuMs * 1000) / result.total).toFixed(1)} µs CPU` +
           (result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : ''),
       );
     }

@@ -29,11 +29,19 @@ import {
 const send = (message: ToRunner) => process.send?.(message);
 
 let mark = performance.eventLoopUtilization();
+let cpuMark = process.cpuUsage();
 process.on('message', (message: ToServer) => {
   if (message.type === 'stop') process.exit(0);
-  if (message.type === 'mark') mark = performance.eventLoopUtilization();
-  else if (message.type === 'report') {
-    send({ type: 'utilization', value: performance.eventLoopUtilization(mark).active });
+  if (message.type === 'mark') {
+    mark = performance.eventLoopUtilization();
+    cpuMark = process.cpuUsage();
+  } else if (message.type === 'report') {
+    const cpu = process.cpuUsage(cpuMark);
+    send({
+      type: 'utilization',
+      value: performance.eventLoopUtilization(mark).active,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+    });
   } else
     setup(message).catch((error: Error) => send({ type: 'error', message: error.stack ?? error.message }));
 });

@@ -1,7 +1,10 @@
 import {
   createPaywall,
   fastifyPaywall,
+  MERCHANT_ERROR_STATUS,
   type Merchant,
+  MerchantError,
+  type MerchantErrorCode,
   type Paywall,
   type PaywallRequest,
 } from '@tallystick/merchant';
@@ -13,13 +16,17 @@ export interface PaidApi {
   close(): Promise<void>;
 }
 
+/** Where a paying client delivers its signed terminate (free): the session stops and the merchant's record goes to the MTA. */
+export const TERMINATE_PATH = '/tally/terminate';
+
 /** Prices in minor units of the merchant's currency. */
 export const PRICES = { weather: 3n, quote: 2n, translatePer20Chars: 1n } as const;
 
 /**
  * A small API with three priced routes, paid per call through Tallystick
  * (x402 v2): a fixed price, a fixed price with a path parameter, and a price
- * computed from the request (per 20 characters to translate).
+ * computed from the request (per 20 characters to translate). Plus the free
+ * `POST /tally/terminate` where a paying client ends its sessions.
  *
  * @example
  * const api = await startPaidApi(merchant, { currency: 'EUR' });
@@ -58,6 +65,23 @@ export async function startPaidApi(
       .reverse()
       .join(''),
   }));
+  app.post(TERMINATE_PATH, async (request, reply) => {
+    const jws = (request.body as { terminate?: unknown } | undefined)?.terminate;
+    if (typeof jws !== 'string') {
+      return reply
+        .code(400)
+        .send({ error: { code: 'request_malformed', message: 'expected { terminate }' } });
+    }
+    try {
+      const { transactionId, lastSeq } = await merchant.receiveTerminate(jws);
+      const record = await merchant.submitRecord(transactionId);
+      return { transactionId, lastSeq, recordStatus: record.status };
+    } catch (error) {
+      if (!(error instanceof MerchantError)) throw error;
+      const status = MERCHANT_ERROR_STATUS[error.code as MerchantErrorCode] ?? 502;
+      return reply.code(status).send({ error: { code: error.code, message: error.message } });
+    }
+  });
   const url = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   return { url, paywall, close: () => app.close() };
 }

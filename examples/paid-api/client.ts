@@ -1,5 +1,6 @@
 import { formatAmount } from '@tallystick/protocol';
-import { type TransactionSummary, type Wallet, wrapFetch } from '@tallystick/wallet';
+import { type TerminateNotice, type TransactionSummary, type Wallet, wrapFetch } from '@tallystick/wallet';
+import { TERMINATE_PATH } from './api.ts';
 
 export interface PaidClientReport {
   readonly calls: number;
@@ -16,7 +17,9 @@ const TEXTS = ['hello world', 'a tally stick is split in two halves', 'pay per c
 /**
  * Makes `calls` paid calls to the paid API (`concurrency` at a time) with a
  * paying fetch: the first call of each route meets a 402, every later one
- * pays up front. Returns what was spent, per merchant currency.
+ * pays up front. Returns what was spent, per merchant currency. Closing
+ * delivers each session's signed terminate to the API, which hands the
+ * merchant's record to its operator: the transactions can clear.
  */
 export async function runPaidClient(
   wallet: Wallet,
@@ -33,6 +36,7 @@ export async function runPaidClient(
     maxDepositMinor: options.depositMinor ?? 20_000n,
     maxPriceMinor: 100n,
     ...(options.schemes ? { schemes: options.schemes } : {}),
+    onTerminate: (notice) => deliverTerminate(baseUrl, notice),
   });
   const byRoute: Record<string, number> = {};
   let next = 0;
@@ -50,6 +54,15 @@ export async function runPaidClient(
   const elapsedMs = performance.now() - started;
   const transactions = await paidFetch.close();
   return { calls, ok, failed: calls - ok, byRoute, spent: paidFetch.spent(), elapsedMs, transactions };
+}
+
+async function deliverTerminate(baseUrl: string, notice: TerminateNotice): Promise<void> {
+  const response = await fetch(`${baseUrl}${TERMINATE_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ terminate: notice.terminate }),
+  });
+  if (!response.ok) throw new Error(`terminate: ${response.status} ${await response.text()}`);
 }
 
 function call(paidFetch: typeof fetch, baseUrl: string, i: number): Promise<[string, Response]> {

@@ -28,6 +28,12 @@ describe('examples/paid-api', () => {
       expect(report.byRoute).toEqual({ 'GET /weather': 30, 'GET /quote/:symbol': 30, 'POST /translate': 30 });
       // 30 × 3 + 30 × 2 + translations of 11, 36 and 26 characters: 1, 2 and 2 units, 10 times each.
       expect(report.spent).toEqual({ EUR: 90n + 60n + 50n });
+      // Closing delivered each signed terminate to the API: the merchant stopped and sent its record.
+      for (const { transactionId } of report.transactions) {
+        const session = await net.merchant.getSession(transactionId);
+        expect(session?.status).toBe('terminated');
+        expect(session?.record?.jws).toBeTruthy();
+      }
     },
   );
 });

@@ -54,12 +54,12 @@ export async function waitFor(t: Tally, pattern: RegExp, timeoutMs: number): Pro
   }
 }
 
-/** A base port with it and the next two free (`tally start` uses all three). */
+/** A base port with it and the next three free (`tally start` uses all four). */
 export async function freeBasePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 30_000);
-    const problems = await Promise.all([0, 1, 2].map((i) => portProblem('127.0.0.1', base + i)));
+    const problems = await Promise.all([0, 1, 2, 3].map((i) => portProblem('127.0.0.1', base + i)));
     if (problems.every((p) => p === undefined)) return base;
   }
-  throw new Error('no three free ports in a row');
+  throw new Error('no four free ports in a row');
 }

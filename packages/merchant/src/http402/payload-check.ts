@@ -1,4 +1,4 @@
-import type { PaymentPayload, PaywordPayload } from '@tallystick/protocol';
+import { isHash32Hex, type PaymentPayload, type PaywordPayload } from '@tallystick/protocol';
 
 /*
  * The hot path's shape checks of a decoded `PAYMENT-SIGNATURE`, written out
@@ -11,7 +11,6 @@ import type { PaymentPayload, PaywordPayload } from '@tallystick/protocol';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const AMOUNT = /^(0|[1-9][0-9]{0,18})$/;
-const HEX_64 = /^[0-9a-f]{64}$/;
 
 /** The envelope: version 2, an `accepted` requirements object, a `payload` object. */
 export function isPaymentEnvelope(v: Record<string, unknown>): v is Record<string, unknown> & PaymentPayload {
@@ -51,8 +50,7 @@ export function isPaywordPayload(
     Number.isInteger(units) &&
     (units as number) >= 1 &&
     (units as number) <= unitsMax &&
-    typeof preimage === 'string' &&
-    HEX_64.test(preimage) &&
+    isHash32Hex(preimage) &&
     typeof transactionId === 'string' &&
     transactionId.length <= TRANSACTION_ID_CHARS_MAX &&
     Object.keys(p).length === PAYWORD_KEYS

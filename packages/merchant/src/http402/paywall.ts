@@ -29,10 +29,13 @@ export interface Paywall {
   /**
    * Decides a request: no route → `free`; no or bad payment → `refused` (a
    * 402 to send as is); a valid payment → `paid`, reserved until settled.
+   * Synchronous (no promise, no microtask) for a free route and for a
+   * hash-chain payment whose transaction is in memory: the paid path that
+   * must cost a few microseconds. `await` it.
    * @example
    * const gate = await paywall.authorize({ method, path, url, params: {}, header: (n) => req.headers[n] });
    */
-  authorize(request: PaywallRequest): Promise<PaywallGate>;
+  authorize(request: PaywallRequest): PaywallGate | Promise<PaywallGate>;
   /** The highest hash-chain preimage accepted in a transaction: the clearing proof. */
   hashChainTop(transactionId: string): { readonly index: number; readonly preimageHex: string } | undefined;
   readonly terms: PaywallTerms;
@@ -47,6 +50,17 @@ function refused(
   reason: PaywallRefusal,
 ): PaywallGate {
   return { kind: 'refused', response: challenge(terms, route, request.url, reason) };
+}
+
+function gateOf(
+  terms: PaywallTerms,
+  route: RouteTerms,
+  request: PaywallRequest,
+  reserved: Reserved | PaywallRefusal,
+): PaywallGate {
+  return typeof reserved === 'string'
+    ? refused(terms, route, request, reserved)
+    : new PaidGate(terms, route, request, reserved);
 }
 
 /** A reserved payment around the handler (a class: no closures per request). */
@@ -132,27 +146,39 @@ export function createPaywall(merchant: Merchant, options: PaywallOptions): Payw
 
   async function dynamicTerms(matched: MatchedRoute, request: PaywallRequest): Promise<RouteTerms> {
     const price = matched.route.price as (r: PaywallRequest) => Price | Promise<Price>;
-    return termsFor(
-      matched.key,
-      matched.route,
-      checkPrice(await price({ ...request, params: matched.params })),
-    );
+    const params = matched.params;
+    // The request as the price function sees it: `params` filled in, the rest read through (getters stay lazy).
+    const view: PaywallRequest = {
+      method: request.method,
+      path: request.path,
+      get url() {
+        return request.url;
+      },
+      params,
+      header: (name) => request.header(name),
+    };
+    return termsFor(matched.key, matched.route, checkPrice(await price(view)));
   }
 
-  async function authorize(request: PaywallRequest): Promise<PaywallGate> {
-    const matched = match(request.method, request.path);
-    if (!matched) return FREE;
-    const route = fixed.get(matched.route) ?? (await dynamicTerms(matched, request));
+  function decide(route: RouteTerms, request: PaywallRequest): PaywallGate | Promise<PaywallGate> {
     const header = request.header('payment-signature');
     if (header === undefined || header === '') return refused(terms, route, request, 'payment_required');
     const decoded = decodeHeader(header);
     if (typeof decoded === 'string') return refused(terms, route, request, decoded);
     if (decoded.x402Version !== 2) return refused(terms, route, request, 'payment_version_unsupported');
     if (!isPaymentEnvelope(decoded)) return refused(terms, route, request, 'payment_payload_invalid');
-    let reserved = verifier.reserve(decoded, route);
-    if (reserved instanceof Promise) reserved = await reserved;
-    if (typeof reserved === 'string') return refused(terms, route, request, reserved);
-    return new PaidGate(terms, route, request, reserved);
+    const reserved = verifier.reserve(decoded, route);
+    return reserved instanceof Promise
+      ? reserved.then((r) => gateOf(terms, route, request, r))
+      : gateOf(terms, route, request, reserved);
+  }
+
+  function authorize(request: PaywallRequest): PaywallGate | Promise<PaywallGate> {
+    const matched = match(request.method, request.path);
+    if (!matched) return FREE;
+    const route = fixed.get(matched.route);
+    if (route !== undefined) return decide(route, request);
+    return dynamicTerms(matched, request).then((r) => decide(r, request));
   }
 
   return { authorize, hashChainTop: verifier.hashChainTop, terms };

@@ -3,10 +3,11 @@ import {
   PaywordMeter,
   type PaywordPayload,
   type PaywordReservation,
+  TALLY_SCHEMES,
 } from '@tallystick/protocol';
 import type { MerchantContext } from '../session/context.ts';
 import type { PaywallRefusal } from './errors.ts';
-import { sha256Node } from './platform/node-voucher.ts';
+import { sha256HexNode } from './platform/node-voucher.ts';
 import { createLoader, hashChainOf } from './session-info.ts';
 
 /** One transaction's hash chain, metered in memory (state is per process: route a transaction to one process). */
@@ -24,10 +25,11 @@ interface PaywordLane {
 export interface PaywordHold {
   readonly lane: PaywordLane;
   readonly reservation: PaywordReservation;
-  readonly preimage: Uint8Array;
+  readonly preimageHex: string;
 }
 
 export interface PaywordSettled {
+  readonly scheme: typeof TALLY_SCHEMES.payword;
   readonly transactionId: string;
   readonly payer: string;
   readonly seq: number;
@@ -73,11 +75,9 @@ export function createPaywordLanes(ctx: MerchantContext, limits: PaywordLaneLimi
     if (!lane.open) return 'session_terminated';
     if (nowMs > lane.expiresAtMs) return 'voucher_session_expired';
     if (lane.meter.unitPriceMinor !== unitPriceMinor) return 'payword_wrong_units';
-    // Not from Buffer's shared pool: the meter keeps recent preimages, and a pooled slice would pin 8 KB.
-    const preimage = Buffer.allocUnsafeSlow(32);
-    preimage.write(payload.preimage, 'hex');
-    const reservation = lane.meter.reserve({ index: payload.index, units: payload.units, preimage });
-    return typeof reservation === 'string' ? reservation : { lane, reservation, preimage };
+    const preimageHex = payload.preimage;
+    const reservation = lane.meter.reserve({ index: payload.index, units: payload.units, preimageHex });
+    return typeof reservation === 'string' ? reservation : { lane, reservation, preimageHex };
   };
 
   const refresh = (lane: PaywordLane, nowMs: number) => {
@@ -100,9 +100,10 @@ export function createPaywordLanes(ctx: MerchantContext, limits: PaywordLaneLimi
         return typeof loaded === 'string' ? loaded : check(loaded, payload, unitPriceMinor);
       });
     },
-    settle({ lane, reservation, preimage }) {
-      const committed = lane.meter.commit(reservation, preimage);
+    settle({ lane, reservation, preimageHex }) {
+      const committed = lane.meter.commit(reservation, preimageHex);
       return {
+        scheme: TALLY_SCHEMES.payword,
         transactionId: lane.transactionId,
         payer: lane.pseudonym,
         seq: committed.index,
@@ -115,8 +116,7 @@ export function createPaywordLanes(ctx: MerchantContext, limits: PaywordLaneLimi
     cancel: ({ lane, reservation }) => lane.meter.release(reservation),
     top(transactionId) {
       const lane = lanes.peek(transactionId);
-      const top = typeof lane === 'object' ? lane.meter.top : undefined;
-      return top && { index: top.index, preimageHex: Buffer.from(top.preimage).toString('hex') };
+      return typeof lane === 'object' ? lane.meter.top : undefined;
     },
   };
 }
@@ -135,7 +135,7 @@ async function loadLane(
     currency: session.currency,
     depositMinor: session.depositMinor,
     expiresAtMs: session.expiresAtMs,
-    meter: new PaywordMeter({ ...chain, depositMinor: session.depositMinor, step: sha256Node }),
+    meter: new PaywordMeter({ ...chain, depositMinor: session.depositMinor, step: sha256HexNode }),
     open: session.status === 'open',
     checkedAtMs: ctx.nowMs(),
   };

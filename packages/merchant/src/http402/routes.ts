@@ -25,7 +25,8 @@ const METHOD = /^[A-Z]+$/;
 export function compileRoutes(
   routes: PaidRoutes,
 ): (method: string, path: string) => MatchedRoute | undefined {
-  const exact = new Map<string, MatchedRoute>();
+  // Method → path → route ('*' for any method): two lookups, no key string built per request.
+  const exact = new Map<string, Map<string, MatchedRoute>>();
   const patterns: PatternRoute[] = [];
   for (const [key, route] of Object.entries(routes)) {
     const [first, second] = key.trim().split(/\s+/);
@@ -35,13 +36,15 @@ export function compileRoutes(
       throw new PaywallConfigError(`route key ${JSON.stringify(key)} is not "METHOD /path" or "/path"`);
     }
     if (!path.includes(':') && !path.includes('*')) {
-      exact.set(`${method ?? '*'} ${path}`, { key, route, params: NO_PARAMS });
+      const byPath = exact.get(method ?? '*') ?? new Map<string, MatchedRoute>();
+      exact.set(method ?? '*', byPath);
+      byPath.set(path, { key, route, params: NO_PARAMS });
       continue;
     }
     patterns.push({ key, method, route, ...compilePattern(path) });
   }
   return (method, path) => {
-    const hit = exact.get(`${method} ${path}`) ?? exact.get(`* ${path}`);
+    const hit = exact.get(method)?.get(path) ?? exact.get('*')?.get(path);
     if (hit) return hit;
     for (const p of patterns) {
       if (p.method !== undefined && p.method !== method) continue;

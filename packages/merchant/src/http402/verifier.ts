@@ -110,18 +110,16 @@ export function createPaymentVerifier(merchant: Merchant, options: VerifierOptio
     }
     if (payload.units !== route.units) return 'payword_wrong_units';
     const held = paywords.reserve(payload, terms.unitPriceMinor as bigint);
-    const wrap = (h: PaywordHold | PaywallRefusal) =>
-      typeof h === 'string' ? h : new HeldPayword(paywords, h);
-    return held instanceof Promise ? held.then(wrap) : wrap(held);
+    return held instanceof Promise ? held.then((h) => heldPayword(paywords, h)) : heldPayword(paywords, held);
   };
 
-  const reserveVoucher = async (payload: Record<string, unknown>, route: RouteTerms) => {
-    if (!checkVoucherPayload.Check(payload)) return 'payment_payload_invalid';
-    const held = await vouchers.reserve(payload.voucher as string, {
-      sku: route.sku,
-      priceMinor: route.amountMinor,
-    });
-    return typeof held === 'string' ? held : new HeldVoucher(vouchers, held);
+  const reserveVoucher = (payload: Record<string, unknown>, route: RouteTerms) => {
+    if (typeof payload.voucher !== 'string' || !checkVoucherPayload.Check(payload)) {
+      return 'payment_payload_invalid';
+    }
+    return vouchers
+      .reserve(payload.voucher, { sku: route.sku, priceMinor: route.amountMinor })
+      .then((held) => (typeof held === 'string' ? held : new HeldVoucher(vouchers, held)));
   };
 
   return {
@@ -136,6 +134,10 @@ export function createPaymentVerifier(merchant: Merchant, options: VerifierOptio
   };
 }
 
+function heldPayword(lanes: PaywordLanes, hold: PaywordHold | PaywallRefusal): HeldPayword | PaywallRefusal {
+  return typeof hold === 'string' ? hold : new HeldPayword(lanes, hold);
+}
+
 /** Hash-chain units held for one request (a class: no closures on the hot path). */
 class HeldPayword implements Reserved {
   readonly scheme = TALLY_SCHEMES.payword;
@@ -147,7 +149,7 @@ class HeldPayword implements Reserved {
   settle(): Settled {
     if (this.#done) throw new Error('assertion: a payment settled or cancelled twice');
     this.#done = true;
-    return { ...this.lanes.settle(this.hold), scheme: this.scheme };
+    return this.lanes.settle(this.hold);
   }
   cancel(): void {
     if (this.#done) return;

@@ -10,7 +10,7 @@ import {
 } from '@tallystick/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nodeKeyOf, parseCompactJws } from './platform/node-voucher.ts';
-import { checkVoucherMessage, type VoucherSessionKey } from './voucher-check.ts';
+import { checkVoucherMessage, checkVoucherMessageAsync, type VoucherSessionKey } from './voucher-check.ts';
 
 const TXN = 'op-a.1.1';
 const NOW_MS = 1_750_000_000_000;
@@ -65,6 +65,9 @@ async function both(jws: string) {
   });
   const parsed = parseCompactJws(jws);
   const fast = parsed ? checkVoucherMessage(parsed, session, NOW_MS) : 'voucher_malformed';
+  // The thread-pool form the lanes use answers exactly as the synchronous one.
+  const pooled = parsed ? await checkVoucherMessageAsync(parsed, session, () => NOW_MS) : 'voucher_malformed';
+  expect(pooled).toEqual(fast);
   return { slow: typeof slow === 'string' ? slow : 'ok', fast: typeof fast === 'string' ? fast : 'ok' };
 }
 
@@ -132,5 +135,30 @@ describe('raw r‖s to DER', () => {
       expect(verifySignature('ES256', publicKey, input, flipped)).toBe(expected);
     }
     expect(p1363ToDer(Buffer.alloc(63))).toBeUndefined();
+  });
+});
+
+describe('the synchronous purchase list', () => {
+  it('extends a list to exactly the states of the protocol appendPurchase (non-ASCII, long, free items)', async () => {
+    const { appendPurchase, startPurchaseList } = await import('@tallystick/protocol');
+    const { appendPurchaseSync } = await import('./platform/node-voucher.ts');
+    const items = [
+      { sku: 'GET /weather', description: '', priceMinor: 3n, atMs: 1_700_000_000_123 },
+      { sku: 'väder-☂', description: 'Väder i Göteborg, 😀 emoji', priceMinor: 0n, atMs: 1 },
+      { sku: 'x'.repeat(100), description: 'y'.repeat(200), priceMinor: 999_999_999_999n, atMs: 0 },
+    ];
+    let slow = await startPurchaseList('op-a.1.7');
+    let fast = slow;
+    for (const [i, item] of items.entries()) {
+      const next = await appendPurchase(slow, { seq: i + 1, ...item });
+      if (typeof next === 'string') throw new Error(next);
+      slow = next;
+      fast = appendPurchaseSync(fast, { seq: i + 1, ...item }) ?? fast;
+      expect(fast).toEqual(slow);
+    }
+    expect(appendPurchaseSync(fast, { seq: 9, ...(items[0] as (typeof items)[0]) })).toBeUndefined();
+    expect(
+      appendPurchaseSync({ ...fast, hashHex: 'zz' }, { seq: 4, ...(items[0] as (typeof items)[0]) }),
+    ).toBe(undefined);
   });
 });

@@ -10,7 +10,7 @@ import type { ExpectedItem } from '../session/purchase.ts';
 import type { PaywallRefusal } from './errors.ts';
 import { appendPurchaseSync, nodeKeyOf, parseCompactJws } from './platform/node-voucher.ts';
 import { createLoader } from './session-info.ts';
-import { checkVoucherMessage, type VoucherSessionKey } from './voucher-check.ts';
+import { checkVoucherMessageAsync, type VoucherSessionKey } from './voucher-check.ts';
 
 interface LaneState {
   readonly seq: number;
@@ -83,9 +83,13 @@ export function createVoucherLanes(ctx: MerchantContext, limits: VoucherLaneLimi
     if (!parsed || !isTransactionId(txn)) return 'voucher_malformed';
     const lane = lanes.peek(txn) ?? (await lanes.get(txn));
     if (!lane) return 'session_unknown';
-    const body = checkVoucherMessage(parsed, lane, ctx.nowMs());
+    const body = await checkVoucherMessageAsync(parsed, lane, ctx.nowMs);
     if (typeof body === 'string') return body;
-    const turn = await waitForTurn(lane, body.seq, Date.now() + limits.waitMs, limits.waitersMax);
+    // The usual case (this voucher is next and the lane is free) takes no timer and no promise.
+    const turn =
+      !lane.busy && body.seq === lane.state.seq + 1
+        ? 'ok'
+        : await waitForTurn(lane, body.seq, Date.now() + limits.waitMs, limits.waitersMax);
     if (turn !== 'ok') return turn;
     lane.busy = true;
     const problem = sessionRules(lane, body, ctx.nowMs());

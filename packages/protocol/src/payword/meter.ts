@@ -1,5 +1,5 @@
 import type { PaywordError } from './errors.ts';
-import { equalBytes, type HashStep, hashSteps, hexToBytes32, sha256Step } from './hash.ts';
+import { type HexHashStep, hexSteps, isHash32Hex, sha256HexStep } from './hash.ts';
 import { PAYWORD_REORDER_WINDOW, PAYWORD_STEPS_AHEAD_MAX } from './limits.ts';
 
 /** What the signed initiation committed to (`hashChain`), with the deposit it may not exceed. */
@@ -10,16 +10,17 @@ export interface PaywordMeterOptions {
   readonly lengthMax: number;
   /** The merchant-side deposit: index × unit price may not exceed it. */
   readonly depositMinor: bigint;
-  readonly step?: HashStep;
+  /** One SHA-256 step on hex; default the isomorphic one (a platform may pass node:crypto's). */
+  readonly step?: HexHashStep;
   readonly reorderWindow?: number;
   readonly stepsAheadMax?: number;
 }
 
-/** A payment of `units` units revealing `w_index`: it pays units index-units+1 … index. */
+/** A payment of `units` units revealing `w_index` (64 lowercase hex digits): it pays units index-units+1 … index. */
 export interface PaywordClaim {
   readonly index: number;
   readonly units: number;
-  readonly preimage: Uint8Array;
+  readonly preimageHex: string;
 }
 
 /** Units held for one request until its handler succeeded (commit) or failed (release). */
@@ -53,23 +54,23 @@ export class PaywordMeter {
   readonly depositMinor: bigint;
   /** The highest index the deposit covers (and the chain holds), as a number for the hot path. */
   readonly #indexMax: number;
-  readonly #step: HashStep;
+  readonly #step: HexHashStep;
   readonly #window: number;
   readonly #aheadMax: number;
   /** The deepest verified preimage: a new highest index is hashed down to it. */
   #anchorIndex = 0;
-  #anchor: Uint8Array;
+  #anchor: string;
   /**
    * Units reserved or committed, a ring over the window below the anchor
    * (unit u in slot u mod window; no allocation per payment).
    */
   readonly #taken: Uint8Array;
   /** Recently verified preimages, a small ring: an older index hashes up to the nearest one above it. */
-  readonly #recent: (Uint8Array | undefined)[] = new Array(RECENT_PREIMAGES);
+  readonly #recent: (string | undefined)[] = new Array(RECENT_PREIMAGES);
   readonly #recentIndex = new Float64Array(RECENT_PREIMAGES).fill(-1);
   #committedUnits = 0;
   #topIndex = 0;
-  #topPreimage: Uint8Array | undefined;
+  #topPreimage: string | undefined;
 
   constructor(options: PaywordMeterOptions) {
     if (options.unitPriceMinor <= 0n) throw new RangeError('unitPriceMinor must be positive');
@@ -78,19 +79,20 @@ export class PaywordMeter {
     this.depositMinor = options.depositMinor;
     const byDeposit = options.depositMinor / options.unitPriceMinor;
     this.#indexMax = byDeposit < BigInt(options.lengthMax) ? Number(byDeposit) : options.lengthMax;
-    this.#anchor = hexToBytes32(options.rootHex);
-    this.#step = options.step ?? sha256Step;
+    if (!isHash32Hex(options.rootHex)) throw new RangeError('rootHex must be 64 lowercase hex digits');
+    this.#anchor = options.rootHex;
+    this.#step = options.step ?? sha256HexStep;
     this.#window = options.reorderWindow ?? PAYWORD_REORDER_WINDOW;
     this.#aheadMax = options.stepsAheadMax ?? PAYWORD_STEPS_AHEAD_MAX;
     this.#taken = new Uint8Array(this.#window);
   }
 
   reserve(claim: PaywordClaim): PaywordReservation | PaywordError {
-    const { index, units, preimage } = claim;
+    const { index, units, preimageHex: preimage } = claim;
     if (!Number.isSafeInteger(index) || !Number.isSafeInteger(units) || units < 1 || index < units) {
       return 'payword_malformed';
     }
-    if (preimage.length !== 32) return 'payword_malformed';
+    if (!isHash32Hex(preimage)) return 'payword_malformed';
     if (index > this.lengthMax) return 'payword_beyond_chain';
     if (index > this.#indexMax) return 'payword_exceeds_deposit';
     if (index - this.#anchorIndex > this.#aheadMax) return 'payword_too_far_ahead';
@@ -107,11 +109,11 @@ export class PaywordMeter {
     return { index, units, amountMinor: BigInt(units) * this.unitPriceMinor };
   }
 
-  commit(reservation: PaywordReservation, preimage: Uint8Array): PaywordCommitted {
+  commit(reservation: PaywordReservation, preimageHex: string): PaywordCommitted {
     this.#committedUnits += reservation.units;
     if (reservation.index > this.#topIndex) {
       this.#topIndex = reservation.index;
-      this.#topPreimage = preimage;
+      this.#topPreimage = preimageHex;
     }
     return {
       index: reservation.index,
@@ -139,8 +141,8 @@ export class PaywordMeter {
   }
 
   /** The highest committed index and its preimage (undefined before the first payment). */
-  get top(): { readonly index: number; readonly preimage: Uint8Array } | undefined {
-    return this.#topPreimage ? { index: this.#topIndex, preimage: this.#topPreimage } : undefined;
+  get top(): { readonly index: number; readonly preimageHex: string } | undefined {
+    return this.#topPreimage ? { index: this.#topIndex, preimageHex: this.#topPreimage } : undefined;
   }
 
   /**
@@ -148,29 +150,28 @@ export class PaywordMeter {
    * index; for an older one, the nearest recently verified index above it
    * (concurrent requests interleave, so usually a step or two), else the anchor.
    */
-  #onChain(index: number, preimage: Uint8Array): boolean {
-    if (index > this.#anchorIndex) {
-      return equalBytes(hashSteps(preimage, index - this.#anchorIndex, this.#step), this.#anchor);
-    }
+  #onChain(index: number, preimage: string): boolean {
+    if (index > this.#anchorIndex)
+      return hexSteps(preimage, index - this.#anchorIndex, this.#step) === this.#anchor;
     const last = Math.min(this.#anchorIndex - 1, index + RECENT_PREIMAGES);
     for (let above = index; above <= last; above++) {
       const slot = above % RECENT_PREIMAGES;
       if (this.#recentIndex[slot] === above) {
-        return equalBytes(hashSteps(this.#recent[slot] as Uint8Array, above - index, this.#step), preimage);
+        return hexSteps(this.#recent[slot] as string, above - index, this.#step) === preimage;
       }
     }
-    return equalBytes(hashSteps(this.#anchor, this.#anchorIndex - index, this.#step), preimage);
+    return hexSteps(this.#anchor, this.#anchorIndex - index, this.#step) === preimage;
   }
 
   /** Frees the ring slots the new units take over (they held units now below the window). */
-  #moveAnchor(index: number, preimage: Uint8Array): void {
+  #moveAnchor(index: number, preimage: string): void {
     const from = Math.max(this.#anchorIndex + 1, index - this.#window + 1);
     for (let u = from; u <= index; u++) this.#taken[u % this.#window] = 0;
     this.#anchorIndex = index;
     this.#anchor = preimage;
   }
 
-  #remember(index: number, preimage: Uint8Array): void {
+  #remember(index: number, preimage: string): void {
     const slot = index % RECENT_PREIMAGES;
     this.#recent[slot] = preimage;
     this.#recentIndex[slot] = index;

@@ -6,6 +6,7 @@ import { bytesToHex, hashSteps, hexToBytes32 } from './hash.ts';
 import { PaywordMeter, type PaywordReservation } from './meter.ts';
 
 const nodeStep = (v: Uint8Array) => new Uint8Array(createHash('sha256').update(v).digest());
+const nodeHexStep = (hex: string) => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex');
 
 function meterFor(
   chain: PaywordChain,
@@ -54,10 +55,10 @@ describe('PayWord meter (merchant side)', () => {
   const chain = new PaywordChain({ lengthMax: 300, checkpointInterval: 32 });
 
   it('accepts units in order with one hash each, and counts what was committed', () => {
-    const meter = meterFor(chain, { step: nodeStep });
+    const meter = meterFor(chain, { step: nodeHexStep });
     for (let i = 1; i <= 10; i++) {
-      const preimage = chain.preimage(i);
-      const r = accepted(meter.reserve({ index: i, units: 1, preimage }));
+      const preimage = chain.preimageHex(i);
+      const r = accepted(meter.reserve({ index: i, units: 1, preimageHex: preimage }));
       expect(meter.commit(r, preimage).cumulativeMinor).toBe(5n * BigInt(i));
     }
     expect(meter.top?.index).toBe(10);
@@ -65,40 +66,44 @@ describe('PayWord meter (merchant side)', () => {
 
   it('pays k units with the preimage k steps on', () => {
     const meter = meterFor(chain);
-    const r = accepted(meter.reserve({ index: 3, units: 3, preimage: chain.preimage(3) }));
+    const r = accepted(meter.reserve({ index: 3, units: 3, preimageHex: chain.preimageHex(3) }));
     expect(r.amountMinor).toBe(15n);
-    expect(meter.reserve({ index: 2, units: 1, preimage: chain.preimage(2) })).toBe('payword_replayed');
+    expect(meter.reserve({ index: 2, units: 1, preimageHex: chain.preimageHex(2) })).toBe('payword_replayed');
   });
 
   it('refuses a replayed preimage, a preimage not on the chain, and one beyond the chain or the deposit', () => {
     const meter = meterFor(chain, { depositMinor: 50n });
-    const p1 = chain.preimage(1);
-    meter.commit(accepted(meter.reserve({ index: 1, units: 1, preimage: p1 })), p1);
-    expect(meter.reserve({ index: 1, units: 1, preimage: p1 })).toBe('payword_replayed');
-    expect(meter.reserve({ index: 2, units: 1, preimage: new Uint8Array(32) })).toBe('payword_not_on_chain');
-    expect(meter.reserve({ index: 3, units: 1, preimage: chain.preimage(2) })).toBe('payword_not_on_chain');
-    expect(meter.reserve({ index: 11, units: 1, preimage: chain.preimage(11) })).toBe(
+    const p1 = chain.preimageHex(1);
+    meter.commit(accepted(meter.reserve({ index: 1, units: 1, preimageHex: p1 })), p1);
+    expect(meter.reserve({ index: 1, units: 1, preimageHex: p1 })).toBe('payword_replayed');
+    expect(meter.reserve({ index: 2, units: 1, preimageHex: '00'.repeat(32) })).toBe('payword_not_on_chain');
+    expect(meter.reserve({ index: 3, units: 1, preimageHex: chain.preimageHex(2) })).toBe(
+      'payword_not_on_chain',
+    );
+    expect(meter.reserve({ index: 11, units: 1, preimageHex: chain.preimageHex(11) })).toBe(
       'payword_exceeds_deposit',
     );
-    expect(meterFor(chain).reserve({ index: 301, units: 1, preimage: p1 })).toBe('payword_beyond_chain');
-    expect(meter.reserve({ index: 2, units: 0, preimage: p1 })).toBe('payword_malformed');
+    expect(meterFor(chain).reserve({ index: 301, units: 1, preimageHex: p1 })).toBe('payword_beyond_chain');
+    expect(meter.reserve({ index: 2, units: 0, preimageHex: p1 })).toBe('payword_malformed');
   });
 
   it('bounds the work of a far-ahead index', () => {
     const meter = meterFor(chain, { stepsAheadMax: 100 });
-    expect(meter.reserve({ index: 101, units: 1, preimage: chain.preimage(101) })).toBe(
+    expect(meter.reserve({ index: 101, units: 1, preimageHex: chain.preimageHex(101) })).toBe(
       'payword_too_far_ahead',
     );
-    expect(typeof meter.reserve({ index: 100, units: 1, preimage: chain.preimage(100) })).toBe('object');
+    expect(typeof meter.reserve({ index: 100, units: 1, preimageHex: chain.preimageHex(100) })).toBe(
+      'object',
+    );
   });
 
   it('a released unit can be paid again with the same preimage; a committed one cannot', () => {
     const meter = meterFor(chain);
-    const p = chain.preimage(1);
-    const r = accepted(meter.reserve({ index: 1, units: 1, preimage: p }));
-    expect(meter.reserve({ index: 1, units: 1, preimage: p })).toBe('payword_replayed');
+    const p = chain.preimageHex(1);
+    const r = accepted(meter.reserve({ index: 1, units: 1, preimageHex: p }));
+    expect(meter.reserve({ index: 1, units: 1, preimageHex: p })).toBe('payword_replayed');
     meter.release(r);
-    meter.commit(accepted(meter.reserve({ index: 1, units: 1, preimage: p })), p);
+    meter.commit(accepted(meter.reserve({ index: 1, units: 1, preimageHex: p })), p);
     expect(meter.committedUnits).toBe(1);
   });
 
@@ -113,12 +118,12 @@ describe('PayWord meter (merchant side)', () => {
         (order, replays) => {
           const meter = meterFor(chain, { reorderWindow: 64 });
           for (const i of order) {
-            const p = chain.preimage(i);
-            meter.commit(accepted(meter.reserve({ index: i, units: 1, preimage: p })), p);
+            const p = chain.preimageHex(i);
+            meter.commit(accepted(meter.reserve({ index: i, units: 1, preimageHex: p })), p);
           }
           for (const r of replays) {
             const i = (order[r] as number) ?? 1;
-            expect(meter.reserve({ index: i, units: 1, preimage: chain.preimage(i) })).toBe(
+            expect(meter.reserve({ index: i, units: 1, preimageHex: chain.preimageHex(i) })).toBe(
               'payword_replayed',
             );
           }
@@ -132,8 +137,8 @@ describe('PayWord meter (merchant side)', () => {
 
   it('reservations racing for one unit: exactly one wins', () => {
     const meter = meterFor(chain);
-    const p = chain.preimage(2);
-    const results = [1, 2, 3].map(() => meter.reserve({ index: 2, units: 1, preimage: p }));
+    const p = chain.preimageHex(2);
+    const results = [1, 2, 3].map(() => meter.reserve({ index: 2, units: 1, preimageHex: p }));
     expect(results.filter((r) => typeof r === 'object')).toHaveLength(1);
     const r = results.find((x): x is PaywordReservation => typeof x === 'object');
     expect(r?.index).toBe(2);

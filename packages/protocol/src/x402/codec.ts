@@ -4,10 +4,13 @@ import type { X402Error } from './errors.ts';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** base64 (standard alphabet, padded) of the UTF-8 JSON: the x402 v2 header encoding. bigint becomes a decimal string. */
 export function encodePaymentHeader(value: unknown): string {
   const json = JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+  // ASCII (the usual case: ids, digits, hex) is its own UTF-8: straight to btoa.
+  if (!NON_ASCII.test(json)) return btoa(json);
   const bytes = encoder.encode(json);
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) {
@@ -19,7 +22,7 @@ export function encodePaymentHeader(value: unknown): string {
 /**
  * Decodes an x402 header into a JSON object, refusing anything longer than
  * `bytesMax` before reading it. Isomorphic (atob); the merchant's Node hot
- * path has its own Buffer-based twin.
+ * path has its own twin.
  */
 export function decodePaymentHeader(
   header: string | null | undefined,

@@ -1,4 +1,5 @@
 import type { TallyOffer, TallyReceipt, TallyScheme } from '@tallystick/protocol';
+import type { TerminateHook } from '../session/model.ts';
 
 export interface WrapFetchOptions {
   /** Deposit held per transaction, in the customer's currency (minor units). */
@@ -17,6 +18,14 @@ export interface WrapFetchOptions {
   readonly hashChainLength?: number;
   /** Called with each receipt the merchant sent. */
   readonly onReceipt?: (receipt: TallyReceipt) => void;
+  /**
+   * Called with each signed terminate (on `close()` and when a deposit rolls
+   * over), for the app to deliver to the merchant: x402 has no message for
+   * it, so where it goes is the merchant's (e.g. the paid API's
+   * `POST /tally/terminate`). Without it the merchant is not told, and
+   * submits its record on its own.
+   */
+  readonly onTerminate?: TerminateHook;
 }
 
 export const WRAP_FETCH_DEFAULTS = {

@@ -1,4 +1,5 @@
 import type { TallyOffer } from '@tallystick/protocol';
+import type { TerminateHook } from '../session/model.ts';
 import type { TradingSession } from '../session/trading-session.ts';
 import type { Wallet } from '../wallet.ts';
 
@@ -17,7 +18,12 @@ export interface SessionPool {
  */
 export function createSessionPool(
   wallet: Wallet,
-  settings: { depositMinor: bigint; timeoutSeconds: number; hashChainLength: number },
+  settings: {
+    depositMinor: bigint;
+    timeoutSeconds: number;
+    hashChainLength: number;
+    onTerminate?: TerminateHook;
+  },
 ): SessionPool {
   const sessions = new Map<string, Promise<TradingSession>>();
   const locks = new WeakMap<TradingSession, Promise<unknown>>();
@@ -43,6 +49,7 @@ export function createSessionPool(
           {
             depositMinor: settings.depositMinor,
             timeoutSeconds: settings.timeoutSeconds,
+            ...(settings.onTerminate ? { onTerminate: settings.onTerminate } : {}),
             ...(offer.scheme === 'tally-payword' && offer.unitPriceMinor !== undefined
               ? { hashChain: { unitPriceMinor: offer.unitPriceMinor, lengthMax: settings.hashChainLength } }
               : {}),

@@ -48,6 +48,7 @@ export function wrapFetch(
     depositMinor: options.maxDepositMinor,
     timeoutSeconds: options.timeoutSeconds ?? WRAP_FETCH_DEFAULTS.timeoutSeconds,
     hashChainLength: options.hashChainLength ?? WRAP_FETCH_DEFAULTS.hashChainLength,
+    ...(options.onTerminate ? { onTerminate: options.onTerminate } : {}),
   });
   const known = new Map<string, ChosenTerms>();
   /** Routes whose price changed between calls: never paid up front (a wrong guess reveals a preimage). */

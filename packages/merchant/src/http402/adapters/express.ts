@@ -30,7 +30,7 @@ export function expressPaywall(paywall: Paywall): RequestHandler {
   };
 }
 
-function authorize(paywall: Paywall, req: Request): Promise<PaywallGate> {
+async function authorize(paywall: Paywall, req: Request): Promise<PaywallGate> {
   return paywall.authorize({
     method: req.method,
     path: req.path,

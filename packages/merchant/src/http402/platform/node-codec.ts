@@ -1,9 +1,13 @@
+import { isAscii } from 'node:buffer';
 import { PAYMENT_HEADER_BYTES_MAX, type X402Error } from '@tallystick/protocol';
 
+/** Fatal, as the protocol's decoder: invalid UTF-8 is a malformed header, not replacement characters. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * The Node twin of the protocol's `decodePaymentHeader` (same answers, Buffer
- * instead of atob): the merchant's hot path. Checks the length before
- * reading anything, the alphabet before decoding.
+ * The merchant's hot-path twin of the protocol's `decodePaymentHeader` (same
+ * answers): checks the length before reading anything, the alphabet while
+ * decoding, and decodes UTF-8 only when there is a non-ASCII byte.
  */
 export function decodeHeader(
   header: string,
@@ -11,13 +15,17 @@ export function decodeHeader(
 ): Record<string, unknown> | X402Error {
   if (header.length > bytesMax) return 'payment_header_too_large';
   if (header.length === 0 || header.length % 4 !== 0) return 'payment_header_malformed';
-  // Buffer skips characters outside the alphabet: a full-length decode proves there were none.
+  // Buffer skips characters outside the alphabet (and reads base64url's too): a full-length decode and no
+  // `-`/`_` prove the header was standard base64.
   const bytes = Buffer.from(header, 'base64');
   const padding = header.endsWith('==') ? 2 : header.endsWith('=') ? 1 : 0;
-  if (bytes.length !== (header.length / 4) * 3 - padding) return 'payment_header_malformed';
+  if (bytes.length !== (header.length / 4) * 3 - padding || header.includes('-') || header.includes('_')) {
+    return 'payment_header_malformed';
+  }
   let value: unknown;
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    // The bytes are UTF-8; ASCII (checked with SIMD) is its own UTF-8 and decodes as latin1, three times cheaper.
+    value = JSON.parse(isAscii(bytes) ? bytes.toString('latin1') : UTF8.decode(bytes));
   } catch {
     return 'payment_header_malformed';
   }
@@ -26,7 +34,13 @@ export function decodeHeader(
     : 'payment_header_malformed';
 }
 
-/** base64 of a JSON text already serialised. */
+/** base64 of a JSON text already serialised: `btoa` for ASCII (receipts are), about five times cheaper than a Buffer. */
 export function encodeHeader(json: string): string {
-  return Buffer.from(json, 'utf8').toString('base64');
+  return isAsciiText(json) ? btoa(json) : Buffer.from(json, 'utf8').toString('base64');
+}
+
+/** A loop: cheaper than a regex for the short texts of the hot path (a receipt is ~130 characters). */
+function isAsciiText(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
 }
