@@ -2,6 +2,7 @@ import { ConfigError } from '@tallystick/operator';
 import { billing } from './commands/billing.ts';
 import { demo } from './commands/demo.ts';
 import { operatorServe } from './commands/operator-serve.ts';
+import { rates } from './commands/rates.ts';
 import { start } from './commands/start.ts';
 import { verify } from './commands/verify.ts';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from './io.ts';
@@ -16,6 +17,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ['operator serve', operatorServe],
   ['verify', verify],
   ['billing', billing],
+  ['rates', rates],
 ]);
 
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {

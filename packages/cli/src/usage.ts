@@ -3,13 +3,16 @@ export const USAGE = `tally: the Tallystick command line
 Usage:
   tally start [--port <n>] [--data-dir <dir> | --memory] [--log-level <level>]
       Start a local network on this machine until Ctrl+C: operator op-a (SEK) with a
-      funded demo customer, operator op-b (EUR) with a demo shop, on ports n, n+1, n+2
-      (default 7070). Data (and the demo credentials) in ./.tally, kept across restarts.
+      funded demo customer, operator op-b (EUR) with a demo shop and a paid API (HTTP 402,
+      x402), on ports n to n+3 (default 7070). Data (and the demo credentials) in ./.tally,
+      kept across restarts.
 
-  tally demo [--scenario <name>] [--json] [--artefacts-dir <dir>]
+  tally demo [--scenario <name>] [--json] [--out-dir <dir>] [--artefacts-dir <dir>]
       Run one trading session on a throw-away network in this process and narrate it
-      (--json: one JSON object). Scenarios: normal, exhaust, merchant-stop, timeout,
-      mismatch, missing-customer-record; request-to-pay (a merchant-initiated purchase
+      (--json: one JSON object), then settle between the operators, reconcile, and
+      export the billing records (CSV, JSON, camt.054) to --out-dir (default: a new temp
+      dir). Scenarios: normal, exhaust, merchant-stop, timeout, mismatch,
+      missing-customer-record, expired-table; request-to-pay (a merchant-initiated purchase
       the customer affirms; writes the QR, Data Matrix, receipt PDF and trust list for
       tally verify to --artefacts-dir, default ./.tally/demo-artefacts/<time>).
 
@@ -26,6 +29,11 @@ Usage:
                        [--url <operator url>] [--data-dir <dir>]
       Print an operator's withdrawal and deposit billing records (admin token from
       TALLY_ADMIN_TOKEN or <data-dir>/<id>/admin-token; tally start's op-a/op-b by default).
+
+  tally rates keygen --out <key.json>
+  tally rates sign <rates.json> --key <key.json>
+      A rates publisher's key (public JWK printed: an operator's TALLY_RATES_PUBLISHER_KEY),
+      and a signed rates file (printed: serve it or save it for TALLY_RATES_SOURCE).
 
   tally --help
 

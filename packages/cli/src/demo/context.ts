@@ -1,4 +1,5 @@
 import {
+  type CurrencyTableWarning,
   createWallet,
   type Payment,
   type TerminateNotice,
@@ -9,6 +10,7 @@ import { catalogItem, SHOP_OFFER_ID } from '../network/catalog.ts';
 import { CUSTOMER_OPERATOR, MERCHANT_OPERATOR } from '../network/model.ts';
 import type { LocalNetwork } from '../network/network.ts';
 import type { PartyCredentials } from '../network/parties.ts';
+import type { CurrencyTableReport } from './currency-table.ts';
 import { formatMoney, parseRate } from './money.ts';
 import { describeOpened, describeRollOver, type Narrator } from './print.ts';
 import type { PurchaseReport, RateReport } from './report.ts';
@@ -31,6 +33,10 @@ export class DemoContext {
   readonly sessions: TradingSession[] = [];
   /** Terminates the shop did not take (the wallet carries on regardless; tests expect none). */
   readonly terminateFailures: { readonly transactionId: string; readonly error: unknown }[] = [];
+  /** Every currency-table warning the wallet raised, in order. */
+  readonly tableWarnings: CurrencyTableWarning[] = [];
+  /** Set by the expired-table scenario. */
+  currencyTable: CurrencyTableReport | undefined;
 
   constructor(
     readonly network: LocalNetwork,
@@ -46,6 +52,7 @@ export class DemoContext {
       customerKey: customer.key,
       customerCurrency: CUSTOMER_OPERATOR.currency,
       clock: network.clock.now,
+      onCurrencyTableWarning: (warning) => this.tableWarnings.push(warning),
     });
   }
 

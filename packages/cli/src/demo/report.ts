@@ -3,6 +3,9 @@ import { type Balance, balanceOf, checkLedger } from '../network/ledger.ts';
 import { CUSTOMER_OPERATOR, MERCHANT_OPERATOR } from '../network/model.ts';
 import type { LocalNetwork } from '../network/network.ts';
 import type { PartyCredentials } from '../network/parties.ts';
+import type { BillingExportReport } from './billing.ts';
+import type { CurrencyTableReport } from './currency-table.ts';
+import type { SettlementReport } from './settlement.ts';
 
 /** Amounts are decimal strings of minor units, as on the wire. */
 export interface PurchaseReport {
@@ -36,6 +39,8 @@ export interface TransactionReport {
   readonly clearedCustomerMinor: string | null;
   readonly releasedCustomerMinor: string | null;
   readonly feeMinor: string | null;
+  /** The settlement batch that took this transaction's position between the operators (`tally demo` only). */
+  readonly settlementBatchId?: string | null;
 }
 
 export interface BalanceReport {
@@ -70,6 +75,12 @@ export interface DemoReport {
   readonly holdsResolved: boolean;
   /** Transactions whose terminate the shop did not take, with why (none, normally). */
   readonly undeliveredTerminates: readonly string[];
+  /** `--scenario expired-table`: the expired table, the warning and the fresh one. */
+  readonly currencyTable?: CurrencyTableReport;
+  /** `tally demo`: the settlement batch run at the end, and both operators' reconciliation. */
+  readonly settlement?: SettlementReport;
+  /** `tally demo`: each operator's billing records, exported in every format. */
+  readonly billingExports?: readonly BillingExportReport[];
 }
 
 /** `op.<operator>.interop.<peer>.<currency>`: the operator's position toward its peer (packages/operator mta/model.ts). */

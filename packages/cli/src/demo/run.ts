@@ -3,7 +3,7 @@ import type { PartyCredentials } from '../network/parties.ts';
 import { DemoContext } from './context.ts';
 import { describeBalances, describeClearing, type Narrator } from './print.ts';
 import { checkBooks, type DemoReport, readBalances, transactionReport } from './report.ts';
-import { SCENARIOS, type ScenarioName } from './scenarios.ts';
+import { DEMO_SCENARIOS, type DemoScenarioName } from './scenarios.ts';
 
 /**
  * Runs one scenario on a network and reports what every party ended up with:
@@ -12,13 +12,13 @@ import { SCENARIOS, type ScenarioName } from './scenarios.ts';
  */
 export async function runScenario(
   network: LocalNetwork,
-  name: ScenarioName,
+  name: DemoScenarioName,
   say: Narrator,
   customer: PartyCredentials = network.customer,
 ): Promise<DemoReport> {
   const balancesBefore = await readBalances(network, customer);
   const ctx = new DemoContext(network, customer, say);
-  await SCENARIOS[name].run(ctx);
+  await DEMO_SCENARIOS[name].run(ctx);
   const ids = await ctx.waitCleared();
   say.step('Clearing: op-b compares the records and clears, op-a posts the charge and releases the rest');
   const transactions = [];
@@ -52,5 +52,6 @@ export async function runScenario(
     undeliveredTerminates: ctx.terminateFailures.map(
       (f) => `${f.transactionId}: ${f.error instanceof Error ? f.error.message : String(f.error)}`,
     ),
+    ...(ctx.currencyTable ? { currencyTable: ctx.currencyTable } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { DemoContext } from './context.ts';
+import { letTableExpire, refreshInSession } from './currency-table.ts';
 
 /** 100.00 SEK: 8.74 EUR for the shop at 0.0874. */
 const DEPOSIT_MINOR = 10_000n;
@@ -101,6 +102,34 @@ export const SCENARIOS: { readonly [name in ScenarioName]: Scenario } = {
 
 export function isScenarioName(value: string): value is ScenarioName {
   return (SCENARIO_NAMES as readonly string[]).includes(value);
+}
+
+/**
+ * What `tally demo --scenario` offers: the trading-session scenarios (which
+ * the operator's scenario tests run too) and the demo-only ones.
+ */
+export const DEMO_SCENARIO_NAMES = [...SCENARIO_NAMES, 'expired-table'] as const;
+export type DemoScenarioName = (typeof DEMO_SCENARIO_NAMES)[number];
+
+export const DEMO_SCENARIOS: { readonly [name in DemoScenarioName]: Scenario } = {
+  ...SCENARIOS,
+  'expired-table': {
+    summary:
+      "the wallet's currency table has expired: it warns, fetches a fresh one, and the session goes on",
+    expected: [AGREED],
+    async run(ctx) {
+      const expired = await letTableExpire(ctx, 'tally-sticks');
+      const session = await ctx.open(DEPOSIT_MINOR, SESSION_SECONDS);
+      ctx.currencyTable = await refreshInSession(ctx, session, expired, 'tally-sticks');
+      ctx.say.step('Buy three articles, priced with the fresh table');
+      for (const sku of ['tally-sticks', 'small-change', 'two-halves']) await ctx.buy(session, sku);
+      await ctx.close(session);
+    },
+  },
+};
+
+export function isDemoScenarioName(value: string): value is DemoScenarioName {
+  return (DEMO_SCENARIO_NAMES as readonly string[]).includes(value);
 }
 
 function currentTransaction(ctx: DemoContext): string {

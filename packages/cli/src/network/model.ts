@@ -17,7 +17,8 @@ export interface OperatorSpec {
 export const CUSTOMER_OPERATOR: OperatorSpec = {
   id: 'op-a',
   currency: 'SEK',
-  rates: 'EUR/SEK=11.44',
+  // EUR/SEK for EUR customers at its shops; SEK/EUR for its own customers' currency table (shown prices).
+  rates: 'EUR/SEK=11.44,SEK/EUR=0.0874',
   portOffset: 0,
 };
 

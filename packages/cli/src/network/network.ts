@@ -25,6 +25,8 @@ export interface LocalNetworkOptions {
   readonly logLevel?: LogLevel;
   readonly logStream?: { write(line: string): void };
   readonly clock?: NetworkClock;
+  /** op-b's acquiring fee (TALLY_ACQUIRING_FEE syntax, e.g. `10+150bps`); none when absent. */
+  readonly merchantAcquiringFee?: string;
 }
 
 export interface LocalNetwork {
@@ -62,6 +64,9 @@ export async function startLocalNetwork(options: LocalNetworkOptions): Promise<L
     clock,
     logLevel: options.logLevel ?? 'silent',
     ...(options.logStream ? { logStream: options.logStream } : {}),
+    ...(options.merchantAcquiringFee
+      ? { fees: { [MERCHANT_OPERATOR.id]: options.merchantAcquiringFee } }
+      : {}),
   });
   const closers: (() => Promise<void>)[] = [() => opA.node.close(), () => opB.node.close()];
   const closeAll = async () => {

@@ -33,6 +33,8 @@ export interface OperatorsOptions {
   readonly logLevel: LogLevel;
   /** Where the nodes' log lines go; stdout when absent. */
   readonly logStream?: { write(line: string): void };
+  /** TALLY_ACQUIRING_FEE by operator id; none when absent. */
+  readonly fees?: Readonly<Record<string, string>>;
 }
 
 /** Each operator's configuration, read through the same `loadConfig` as `tally operator serve`. */
@@ -41,6 +43,7 @@ export function operatorConfig(spec: OperatorSpec, options: OperatorsOptions): O
   const env: Environment = {
     TALLY_PEERS: peers.map((peer) => `${peer.id}=http://${HOST}:${portOf(peer, options)}`).join(','),
     TALLY_RATES: spec.rates,
+    TALLY_ACQUIRING_FEE: options.fees?.[spec.id] ?? '',
     LOG_LEVEL: options.logLevel,
     ...(options.storage.kind === 'postgres'
       ? { DATABASE_URL: options.storage.urlOf(spec.id), TALLY_ADMIN_TOKEN: generateAdminToken() }

@@ -16,6 +16,7 @@ import {
   type OperatorConfig,
   PORT_DEFAULT,
 } from './model.ts';
+import { readRatesFile } from './rates-file.ts';
 import { readAcquiringFee, readPeers, readRates } from './trading.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -41,6 +42,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
   const logLevel = readLogLevel(pick(overrides.logLevel, '--log-level', env, 'LOG_LEVEL'));
   const peers = readPeers(env, operatorId);
   const rates = readRates(env);
+  const ratesFile = readRatesFile(env);
   const acquiringFee = readAcquiringFee(env);
   const billingWebhook = readBillingWebhook(env);
   return {
@@ -53,6 +55,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
     ...(adminToken ? { adminToken } : {}),
     ...(peers ? { peers } : {}),
     ...(rates ? { rates } : {}),
+    ...(ratesFile ? { ratesFile } : {}),
     ...(acquiringFee ? { acquiringFee } : {}),
     ...(billingWebhook ? { billingWebhook } : {}),
   };

@@ -1,8 +1,9 @@
-import type { Rate } from '@tallystick/protocol';
 import type { BillingWebhookTarget } from '../billing/webhook/outbox.ts';
 import type { DatabaseTarget } from '../db/database.ts';
 import type { PeerConfig } from '../federation/directory.ts';
 import type { AcquiringFee } from '../fees/model.ts';
+import type { QuotedRate } from '../rates/model.ts';
+import type { RatesFileConfig } from './rates-file.ts';
 
 export const OPERATOR_ID_PATTERN = /^[a-z0-9][a-z0-9-]{1,31}$/;
 export const HOST_DEFAULT = '127.0.0.1';
@@ -29,8 +30,10 @@ export interface OperatorConfig {
   readonly logLevel: LogLevel;
   /** TALLY_PEERS: the operators this node trades with; none when unset. */
   readonly peers?: readonly PeerConfig[];
-  /** TALLY_RATES: the MTA's exchange rates; same currency only when unset. */
-  readonly rates?: readonly Rate[];
+  /** TALLY_RATES: the MTA's exchange rates, each with an optional validity window; same currency only when unset. */
+  readonly rates?: readonly QuotedRate[];
+  /** TALLY_RATES_SOURCE and TALLY_RATES_PUBLISHER_KEY: a signed rates file polled into memory; none when unset. */
+  readonly ratesFile?: RatesFileConfig;
   /** TALLY_ACQUIRING_FEE: what the MTA keeps of each clearing to its merchants; none when unset. */
   readonly acquiringFee?: AcquiringFee;
   /** TALLY_BILLING_WEBHOOK_URL: where billing records are pushed, signed; none when unset. */

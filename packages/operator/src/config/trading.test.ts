@@ -40,7 +40,10 @@ describe('trading settings: TALLY_PEERS and TALLY_RATES', () => {
     [{ TALLY_PEERS: 'op-b=http://x,op-b=http://y' }, 'TALLY_PEERS: names op-b twice'],
     [{ TALLY_PEERS: 'op-b=ftp://x' }, 'TALLY_PEERS: op-b: the address must be http(s)://'],
     [{ TALLY_RATES: 'SEK/EUR=zero' }, 'TALLY_RATES: "SEK/EUR=zero": rate_malformed'],
-    [{ TALLY_RATES: 'SEK:EUR=1' }, 'TALLY_RATES: "SEK:EUR=1" is not <BASE>/<QUOTE>=<decimal>'],
+    [
+      { TALLY_RATES: 'SEK:EUR=1' },
+      'TALLY_RATES: "SEK:EUR=1" is not <BASE>/<QUOTE>=<decimal>[@<from>/<until>]',
+    ],
   ])('refuses %j and names the setting', (env, message) => {
     expect(failure(env).message).toBe(message);
   });

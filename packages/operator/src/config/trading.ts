@@ -1,6 +1,6 @@
-import type { Rate } from '@tallystick/protocol';
 import { type PeerConfig, parsePeers } from '../federation/directory.ts';
 import { type AcquiringFee, parseAcquiringFee } from '../fees/model.ts';
+import type { QuotedRate } from '../rates/model.ts';
 import { parseRateTable } from '../rates/table.ts';
 import { ConfigError } from './errors.ts';
 import type { Environment } from './load.ts';
@@ -34,10 +34,11 @@ export function readPeers(env: Environment, operatorId: string): readonly PeerCo
 }
 
 /**
- * `TALLY_RATES=SEK/EUR=0.0874,EUR/SEK=11.4` (1 SEK = 0.0874 EUR): what this
- * node, as an MTA, converts customers' deposits at. Unset: same currency only.
+ * `TALLY_RATES=SEK/EUR=0.0874,EUR/SEK=11.4` (1 SEK = 0.0874 EUR), an entry
+ * optionally windowed `@<from>/<until>`: what this node, as an MTA, converts
+ * customers' deposits at. Unset: same currency only (or the rates file).
  */
-export function readRates(env: Environment): readonly Rate[] | undefined {
+export function readRates(env: Environment): readonly QuotedRate[] | undefined {
   const text = env.TALLY_RATES;
   if (text === undefined || text.trim() === '') return undefined;
   const rates = parseRateTable(text);

@@ -40,7 +40,8 @@ const records: BillingRecord[] = [
   },
 ];
 const context = { operatorId: 'op-b', now: at };
-const xsd = readFileSync(new URL('./camt.054.001.08.subset.xsd', import.meta.url), 'utf8');
+// The official ISO 20022 schema, unmodified (origin: camt.054.001.08.xsd.ORIGIN.md).
+const xsd = readFileSync(new URL('./camt.054.001.08.xsd', import.meta.url), 'utf8');
 
 describe('billing exports', () => {
   it('writes exact decimals', () => {
@@ -69,7 +70,7 @@ describe('billing exports', () => {
     expect(parsed.records[1]).toMatchObject({ amountMinor: '120', feeMinor: '12', netMinor: '108' });
   });
 
-  it('camt.054: valid against the shipped camt.054.001.08 subset schema (not the official XSD)', async () => {
+  it('camt.054: valid against the official ISO 20022 camt.054.001.08 XSD', async () => {
     const xml = BILLING_EXPORTERS.camt054.render(records, context);
     const result = await validateXML({
       xml: [{ fileName: 'export.xml', contents: xml }],

@@ -1,0 +1,42 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Worker } from '../parties/worker.ts';
+import { RATES_FILE_ERROR_MESSAGES } from './errors.ts';
+import type { RatesFileProvider } from './provider.ts';
+
+/**
+ * Polls the signed rates file into memory. One refresh at a time (a slow
+ * source skips ticks rather than piling up requests); each is bounded by the
+ * provider's timeout and size limit. A refusal is logged with its code and
+ * the table in use stays.
+ */
+export function startRatesRefresher(
+  provider: RatesFileProvider,
+  log: FastifyBaseLogger,
+  /** `TALLY_RATES_REFRESH_MS`. */
+  intervalMs: number,
+): Worker {
+  let running: Promise<void> | undefined;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = provider
+      .refresh()
+      .then((result) => {
+        if (!result.ok) {
+          const { error: code, detail, kept } = result;
+          log.warn({ code, detail, kept }, `rates file refused: ${RATES_FILE_ERROR_MESSAGES[code]}`);
+        } else if (result.changed)
+          log.info({ ratesId: result.ratesId, rates: result.rates }, 'rates file loaded');
+      })
+      .catch((error: unknown) => log.error({ err: error }, 'rates refresh failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
