@@ -11,9 +11,11 @@ export {
   startOperatorNode,
 } from './node.ts';
 export { TRANSFER_MESSAGE_TYPE } from './parties/signed-transfer.ts';
+export { type RatesFileBody, signRatesFile, verifyRatesFile } from './rates/file.ts';
 export {
   AFFIRMATION_MESSAGE_TYPE,
   PURCHASE_REQUEST_MESSAGE_TYPE,
 } from './requests/model.ts';
 export type { RequestToPayOptions } from './requests/wiring.ts';
+export { ACKNOWLEDGEMENT_TYPE, STATEMENT_TYPE } from './settlement/model.ts';
 export { receiveWebhook, type WebhookEnvelope } from './webhooks/receiver.ts';

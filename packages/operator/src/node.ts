@@ -18,7 +18,8 @@ import { createDatabaseReplayGuard, type DatabaseReplayGuard } from './parties/r
 import { registerPartyRoutes } from './parties/routes.ts';
 import { createPartiesService, type PartiesService } from './parties/service.ts';
 import { startReplayPurger, type Worker } from './parties/worker.ts';
-import { createTableRateSource } from './rates/table.ts';
+import { type OperatorRates, wireRates } from './rates/wiring.ts';
+import { startRatesRefresher } from './rates/worker.ts';
 import { type RequestToPay, type RequestToPayOptions, wireRequestToPay } from './requests/wiring.ts';
 import { createTradingSessions, type TradingSessions } from './trading/wiring.ts';
 import { startWebhookLoop } from './webhooks/loop.ts';
@@ -30,7 +31,14 @@ export const EXPIRY_SWEEP_BATCH_SIZE = 1_000;
 export interface OperatorDeps {
   readonly config: Pick<
     OperatorConfig,
-    'operatorId' | 'currency' | 'logLevel' | 'peers' | 'rates' | 'acquiringFee' | 'billingWebhook'
+    | 'operatorId'
+    | 'currency'
+    | 'logLevel'
+    | 'peers'
+    | 'rates'
+    | 'ratesFile'
+    | 'acquiringFee'
+    | 'billingWebhook'
   >;
   readonly db: Database;
   readonly adminToken: string;
@@ -52,6 +60,8 @@ export interface Operator {
   /** Trading sessions: the AM and MTA roles, and the billing records they write. */
   readonly trading: TradingSessions;
   readonly requestToPay: RequestToPay;
+  /** The rate source, and the signed rates file provider when one is configured. */
+  readonly rates: OperatorRates;
 }
 
 /** All wiring of an operator node in one place: services from their deps, routes from the services. */
@@ -95,7 +105,7 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
     peers: deps.config.peers ?? [],
     ...fetchOption,
   });
-  const rates = createTableRateSource(deps.config.rates ?? []);
+  const rates = await wireRates({ ...deps.config, clock, ...fetchOption }, app.log);
   const trading = createTradingSessions(
     {
       db: deps.db,
@@ -105,9 +115,8 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
       currency,
       key,
       directory,
-      rates,
-      // The currency table quotes every pair configured from this node's currency.
-      tableCurrencies: (deps.config.rates ?? []).filter((r) => r.base === currency).map((r) => r.quote),
+      rates: rates.source,
+      tableCurrencies: rates.tableCurrencies,
       ...(deps.config.acquiringFee ? { acquiringFee: deps.config.acquiringFee } : {}),
       ...(deps.config.billingWebhook ? { billingWebhook: deps.config.billingWebhook } : {}),
       replayGuard,
@@ -121,9 +130,10 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
     ...{ db: deps.db, ledger, parties, operatorId, currency, replayGuard, auth, clock },
     adminToken: deps.adminToken,
     ...(deps.requestToPay ? { options: deps.requestToPay } : {}),
+    federation: { directory, key, rates: rates.source, ...fetchOption },
   });
   await app.ready();
-  return { app, ledger, parties, operatorAccounts, replayGuard, trading, requestToPay };
+  return { app, ledger, parties, operatorAccounts, replayGuard, trading, requestToPay, rates };
 }
 
 export interface OperatorNode extends Operator {
@@ -166,8 +176,12 @@ export async function startOperatorNode(
       startReplayPurger(operator.replayGuard, operator.app.log),
       operator.trading.startWorker(operator.app.log),
       startWebhookLoop(operator.requestToPay.webhooks, operator.app.log),
+      startWebhookLoop(operator.requestToPay.relays, operator.app.log),
       ...(operator.trading.billingWebhooks
         ? [startWebhookLoop(operator.trading.billingWebhooks, operator.app.log)]
+        : []),
+      ...(operator.rates.provider
+        ? [startRatesRefresher(operator.rates.provider, operator.app.log, operator.rates.refreshMs)]
         : []),
     ];
     let closing: Promise<void> | undefined;

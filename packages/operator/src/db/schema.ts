@@ -22,6 +22,9 @@ export interface Schema {
   psd_register_entries: PsdRegisterEntriesTable;
   customer_aliases: CustomerAliasesTable;
   purchase_requests: PurchaseRequestsTable;
+  rtp_peer_outbox: RtpPeerOutboxTable;
+  passkey_credentials: PasskeyCredentialsTable;
+  passkey_challenges: PasskeyChallengesTable;
   webhook_outbox: WebhookOutboxTable;
   billing_webhook_outbox: BillingWebhookOutboxTable;
   fulfilment_items: FulfilmentItemsTable;
@@ -276,7 +279,8 @@ export interface PurchaseRequestsTable {
   id: string;
   merchant_id: string;
   merchant_request_id: string;
-  customer_id: string;
+  /** Null at the merchant's operator when the customer is at another one. */
+  customer_id: string | null;
   customer_ref: string;
   amount_minor: bigint;
   currency: string;
@@ -286,13 +290,59 @@ export interface PurchaseRequestsTable {
   items_hash: string;
   body_sha256: string;
   expires_at: Date;
-  status: 'pending' | 'affirmed' | 'declined';
+  status: 'pending' | 'affirmed' | 'declined' | 'reversed';
   request_jws: string;
   answer_jws: string | null;
   answer_method: 'jws' | 'webauthn' | null;
   transfer_id: string | null;
   fee_minor: bigint | null;
   answered_at: Date | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  /** Cross-operator request-to-pay (030): the customer's operator, set at the merchant's. */
+  customer_operator_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The merchant's operator, set at the customer's. */
+  merchant_operator_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the customer pays, in her currency (rounded up from the merchant amount). */
+  charge_minor: ColumnType<bigint | null, bigint | null | undefined, bigint | null>;
+  charge_currency: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The quoted rate as JSON `{base, quote, numerator, denominator}` (strings). */
+  rate: ColumnType<string | null, string | null | undefined, string | null>;
+  forward_jws: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface RtpPeerOutboxTable {
+  id: string;
+  peer_operator_id: string;
+  path: string;
+  jws: string;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Date;
+  delivered_at: Date | null;
+  failed_at: Date | null;
+  last_error: string | null;
+  created_at: ColumnType<Date, Date | undefined, never>;
+}
+
+export interface PasskeyCredentialsTable {
+  /** The credential id, base64url. */
+  id: string;
+  customer_id: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  sign_count: bigint;
+  transports: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  last_used_at: Date | null;
+}
+
+export interface PasskeyChallengesTable {
+  challenge: string;
+  customer_id: string;
+  purpose: 'register' | 'affirm';
+  request_id: string | null;
+  decision: 'affirm' | 'decline' | null;
+  expires_at: Date;
+  used_at: Date | null;
   created_at: ColumnType<Date, Date | undefined, never>;
 }
 

@@ -67,6 +67,9 @@ export function createFulfilmentService(deps: FulfilmentDeps): FulfilmentService
   return {
     async issue(request) {
       if (request.status !== 'affirmed') throw new Error('assertion: only an affirmed request is fulfilled');
+      // Items belong to a customer of this operator; one at another operator gets none here (yet).
+      const customerId = request.customerId;
+      if (customerId === null) return [];
       const existing = await itemsOf(request.id);
       if (existing.some((i) => i.kind === 'indicium')) return existing;
       const alias = await db
@@ -98,7 +101,7 @@ export function createFulfilmentService(deps: FulfilmentDeps): FulfilmentService
           id,
           request_id: request.id,
           merchant_id: request.merchantId,
-          customer_id: request.customerId,
+          customer_id: customerId,
           kind,
           status,
           data: JSON.stringify(data),

@@ -1,3 +1,4 @@
+import type { Rate } from '@tallystick/protocol';
 import { type Static, Type } from 'typebox';
 
 export const PURCHASE_REQUEST_MESSAGE_TYPE = 'tally.purchase-request';
@@ -39,8 +40,13 @@ export type PurchaseItem = Static<typeof PurchaseItem>;
 export const PurchaseRequestBody = Type.Object(
   {
     requestId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' }),
-    // The alias the customer gave (`ref-...`): a token, so no control character reaches the lookup.
-    customerRef: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }),
+    // The alias the customer gave (`ref-...`), `@<operator>` when she is at another operator:
+    // a token, so no control character reaches the lookup.
+    customerRef: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9._-]{1,64}(@[a-z0-9][a-z0-9-]{1,31})?$',
+    }),
     amountMinor: Type.String({ pattern: '^[1-9][0-9]{0,17}$' }),
     currency: Type.String({ pattern: '^[A-Z]{3}$' }),
     description: Text(200),
@@ -60,18 +66,23 @@ export const AffirmationBody = Type.Object(
     currency: Type.String({ maxLength: 3 }),
     merchantId: Type.String({ maxLength: 64 }),
     itemsHash: Type.String({ maxLength: 64 }),
+    // What she pays in her own currency: required when the merchant is at another operator.
+    chargeMinor: Type.Optional(Type.String({ maxLength: 20 })),
+    chargeCurrency: Type.Optional(Type.String({ maxLength: 3 })),
   },
   { additionalProperties: false },
 );
 export type AffirmationBody = Static<typeof AffirmationBody>;
 
-export type RequestStatus = 'pending' | 'affirmed' | 'declined' | 'expired';
+/** `reversed`: affirmed at the customer's operator, refused for good by the merchant's, and refunded. */
+export type RequestStatus = 'pending' | 'affirmed' | 'declined' | 'expired' | 'reversed';
 
 export interface PurchaseRequest {
   readonly id: string;
   readonly merchantId: string;
   readonly merchantRequestId: string;
-  readonly customerId: string;
+  /** Null at the merchant's operator when the customer is at another operator. */
+  readonly customerId: string | null;
   readonly customerRef: string;
   readonly amountMinor: bigint;
   readonly currency: string;
@@ -84,6 +95,19 @@ export interface PurchaseRequest {
   readonly feeMinor: bigint | null;
   readonly answeredAt: Date | null;
   readonly createdAt: Date;
+  /** Set when the other party is at another operator (cross-operator request-to-pay). */
+  readonly cross: CrossOperatorSide | null;
+}
+
+export interface CrossOperatorSide {
+  /** Which end this operator is: the merchant's (MTA-like) or the customer's (AM-like). */
+  readonly role: 'merchant_operator' | 'customer_operator';
+  readonly peerOperatorId: string;
+  /** What the customer pays in her currency: the amount converted at `rate`, rounded up. */
+  readonly chargeMinor: bigint;
+  readonly chargeCurrency: string;
+  /** Customer currency (base) -> merchant currency (quote), as the merchant's operator quoted it. */
+  readonly rate: Rate;
 }
 
 export function requestFee(amountMinor: bigint): bigint {

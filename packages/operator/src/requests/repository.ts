@@ -1,6 +1,7 @@
+import type { Rate } from '@tallystick/protocol';
 import type { Kysely, Selectable } from 'kysely';
 import type { Schema } from '../db/schema.ts';
-import type { PurchaseItem, PurchaseRequest } from './model.ts';
+import type { CrossOperatorSide, PurchaseItem, PurchaseRequest } from './model.ts';
 
 type Row = Selectable<Schema['purchase_requests']>;
 
@@ -23,7 +24,36 @@ export function toRequest(row: Row, now: Date): PurchaseRequest {
     feeMinor: row.fee_minor,
     answeredAt: row.answered_at,
     createdAt: row.created_at,
+    cross: crossSideOf(row),
   };
+}
+
+function crossSideOf(row: Row): CrossOperatorSide | null {
+  const peer = row.customer_operator_id ?? row.merchant_operator_id;
+  if (peer === null) return null;
+  if (row.charge_minor === null || row.charge_currency === null || row.rate === null)
+    throw new Error(`assertion: cross-operator request ${row.id} lacks its charge`);
+  return {
+    role: row.customer_operator_id !== null ? 'merchant_operator' : 'customer_operator',
+    peerOperatorId: peer,
+    chargeMinor: BigInt(row.charge_minor),
+    chargeCurrency: row.charge_currency,
+    rate: rateFromText(row.rate),
+  };
+}
+
+export function rateToText(rate: Rate): string {
+  return JSON.stringify({
+    base: rate.base,
+    quote: rate.quote,
+    numerator: rate.numerator.toString(),
+    denominator: rate.denominator.toString(),
+  });
+}
+
+export function rateFromText(text: string): Rate {
+  const r = JSON.parse(text) as { base: string; quote: string; numerator: string; denominator: string };
+  return { base: r.base, quote: r.quote, numerator: BigInt(r.numerator), denominator: BigInt(r.denominator) };
 }
 
 export function findRequestRow(db: Kysely<Schema>, id: string): Promise<Row | undefined> {

@@ -4,10 +4,14 @@ import type { Database } from '../db/database.ts';
 import type { LedgerService } from '../ledger/model.ts';
 import type { Party } from '../parties/model.ts';
 import type { PartiesService } from '../parties/service.ts';
-import { inTransaction } from '../parties/transaction.ts';
-import { enqueueWebhook } from '../webhooks/outbox.ts';
 import { type CustomerAlias, createAlias, resolveAlias } from './aliases.ts';
+import { type AnswerInput, answerRequest } from './answer.ts';
 import { bodyHash, canonicalItems, itemsHash } from './canonical.ts';
+import { applyAnswerRelay } from './cross/apply.ts';
+import type { CrossDeps } from './cross/deps.ts';
+import { receiveForward, submitCross } from './cross/forward.ts';
+import { splitCustomerRef } from './cross/model.ts';
+import type { RelayDispatcher } from './cross/relay.ts';
 import type { RequestError } from './errors.ts';
 import type { RequestEvents } from './events.ts';
 import {
@@ -15,7 +19,6 @@ import {
   type PurchaseRequest,
   type PurchaseRequestBody,
   REQUEST_TTL_SECONDS_MAX,
-  requestFee,
 } from './model.ts';
 import { findByMerchantRequestId, findRequestRow, pendingRowsOf, toRequest } from './repository.ts';
 import { readAffirmation, readPurchaseRequest } from './signed.ts';
@@ -32,6 +35,10 @@ export interface RequestsDeps {
   readonly clock: () => Date;
   /** Called after an affirmation committed (fulfilment); failures there are retried by a later read. */
   readonly onAffirmed?: (request: PurchaseRequest) => Promise<void>;
+  /** Request-to-pay across operators; without it a reference to another operator is refused. */
+  readonly cross?: CrossDeps;
+  /** Sends answers to merchants' operators (cross-operator requests). */
+  readonly relays?: RelayDispatcher;
 }
 
 export interface RequestsService {
@@ -43,6 +50,12 @@ export interface RequestsService {
   pending(customer: Party): Promise<readonly PurchaseRequest[]>;
   get(caller: Party, id: string): Promise<PurchaseRequest | RequestError>;
   answer(customer: Party, id: string, jws: string): Promise<PurchaseRequest | RequestError>;
+  /** An answer proven some other way than her JWS (a passkey assertion). */
+  answerWith(customer: Party, id: string, input: AnswerInput): Promise<PurchaseRequest | RequestError>;
+  /** Customer's operator: a peer forwards a request for one of its customers. */
+  receiveForward(jws: string): Promise<{ request: PurchaseRequest; created: boolean } | RequestError>;
+  /** Merchant's operator: the customer's operator relays her answer. */
+  receiveAnswer(jws: string): Promise<PurchaseRequest | RequestError>;
 }
 
 export function createRequestsService(deps: RequestsDeps): RequestsService {
@@ -60,11 +73,21 @@ export function createRequestsService(deps: RequestsDeps): RequestsService {
     async get(caller, id) {
       const row = await findRequestRow(db, id);
       // Someone else's request must look exactly like no request.
-      if (!row || (row.customer_id !== caller.id && row.merchant_id !== caller.id))
-        return 'request_not_found';
+      // A merchant at another operator is not a party here, whatever its id.
+      const isMerchant = row?.merchant_operator_id === null && row.merchant_id === caller.id;
+      if (!row || (row.customer_id !== caller.id && !isMerchant)) return 'request_not_found';
       return toRequest(row, deps.clock());
     },
     answer: (customer, id, jws) => answer(deps, customer, id, jws),
+    answerWith: (customer, id, input) => answerRequest(deps, customer, id, input),
+    async receiveForward(jws) {
+      const cross = deps.cross;
+      return cross ? receiveForward({ ...deps, cross }, jws) : 'customer_operator_unknown';
+    },
+    async receiveAnswer(jws) {
+      const cross = deps.cross;
+      return cross ? applyAnswerRelay({ ...deps, cross }, jws) : 'request_not_found';
+    },
   };
 }
 
@@ -87,7 +110,22 @@ async function submit(
   }
   const checked = checkBody(body, deps.currency, now);
   if (typeof checked === 'string') return checked;
-  const alias = await resolveAlias(db, body.customerRef);
+  const ref = splitCustomerRef(body.customerRef);
+  if (ref.operatorId !== undefined && ref.operatorId !== deps.operatorId) {
+    if (!deps.cross) return 'customer_operator_unknown';
+    return submitCross(
+      { ...deps, cross: deps.cross },
+      merchant,
+      jws,
+      body,
+      { ...checked, bodySha256: hash },
+      {
+        alias: ref.alias,
+        operatorId: ref.operatorId,
+      },
+    );
+  }
+  const alias = await resolveAlias(db, ref.alias);
   if (!alias) return 'customer_ref_unknown';
   const id = `prq-${randomBytes(10).toString('hex')}`;
   const items = canonicalItems(body.items);
@@ -122,7 +160,7 @@ function checkBody(
   currency: string,
   now: Date,
 ): { amountMinor: bigint; expiresAt: Date } | RequestError {
-  // Same operator, one currency: exchange applies only across operators (not wired here yet).
+  // The merchant asks in its own currency, this operator's; exchange applies only across operators.
   if (body.currency !== currency) return 'request_currency_unsupported';
   const amountMinor = BigInt(body.amountMinor);
   const sum = body.items.reduce((total, i) => total + BigInt(i.unitPriceMinor) * BigInt(i.quantity), 0n);
@@ -143,129 +181,10 @@ async function answer(
   const body = await readAffirmation(deps, customer, jws);
   if (typeof body === 'string') return body;
   if (body.requestId !== id) return 'affirmation_mismatch';
-  // Read outside the transaction: on PGlite (one connection) a query beside an open transaction would wait forever.
-  const peek = await findRequestRow(deps.db.kysely, id);
-  if (!peek || peek.customer_id !== customer.id) return 'request_not_found';
-  const merchant = await deps.parties.findParty(peek.merchant_id);
-  if (!merchant?.endpointUrl) throw new Error('assertion: a request names a merchant without an endpoint');
-  const webhookUrl = merchant.endpointUrl;
-  const result = await inTransaction<PurchaseRequest, RequestError>(deps.db.kysely, async (trx) => {
-    const row = await trx
-      .selectFrom('purchase_requests')
-      .selectAll()
-      .where('id', '=', id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row || row.customer_id !== customer.id) return 'request_not_found';
-    const now = deps.clock();
-    if (row.status !== 'pending') return 'request_already_answered';
-    if (row.expires_at.getTime() <= now.getTime()) return 'request_expired';
-    if (
-      body.amountMinor !== row.amount_minor.toString() ||
-      body.currency !== row.currency ||
-      body.merchantId !== row.merchant_id ||
-      body.itemsHash !== row.items_hash
-    ) {
-      return 'affirmation_mismatch';
-    }
-    if (body.decision === 'decline') {
-      const declined = await trx
-        .updateTable('purchase_requests')
-        .set({ status: 'declined', answer_jws: jws, answer_method: 'jws', answered_at: now })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await notify(
-        trx,
-        webhookUrl,
-        declined.merchant_id,
-        `${id}.declined`,
-        'purchase_request.declined',
-        { requestId: id, merchantRequestId: row.merchant_request_id },
-        now,
-      );
-      return toRequest(declined, now);
-    }
-    const fee = requestFee(row.amount_minor);
-    const transferId = `rtp:${id}`;
-    const results = await deps.ledger.createTransfers(
-      [
-        {
-          id: transferId,
-          kind: 'single',
-          linked: fee > 0n,
-          debitAccountId: customer.accountId,
-          creditAccountId: merchant.accountId,
-          amountMinor: row.amount_minor - fee,
-          currency: row.currency,
-          userData: id,
-        },
-        ...(fee > 0n
-          ? [
-              {
-                id: `${transferId}:fee`,
-                kind: 'single' as const,
-                debitAccountId: customer.accountId,
-                creditAccountId: deps.feeAccountId,
-                amountMinor: fee,
-                currency: row.currency,
-                userData: id,
-              },
-            ]
-          : []),
-      ],
-      { executor: trx },
-    );
-    if (typeof results === 'string')
-      throw new Error(`assertion: a two-transfer batch was refused: ${results}`);
-    const failed = results.find((r) => !r.ok);
-    if (failed && !failed.ok) return failed.error;
-    const affirmed = await trx
-      .updateTable('purchase_requests')
-      .set({
-        status: 'affirmed',
-        answer_jws: jws,
-        answer_method: 'jws',
-        answered_at: now,
-        transfer_id: transferId,
-        fee_minor: fee,
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await notify(
-      trx,
-      webhookUrl,
-      merchant.id,
-      `${id}.paid`,
-      'purchase_request.paid',
-      {
-        requestId: id,
-        merchantRequestId: row.merchant_request_id,
-        transferId,
-        amountMinor: row.amount_minor.toString(),
-        feeMinor: fee.toString(),
-        creditedMinor: (row.amount_minor - fee).toString(),
-        currency: row.currency,
-        itemsHash: row.items_hash,
-        affirmedAt: now.toISOString(),
-      },
-      now,
-    );
-    return toRequest(affirmed, now);
+  return answerRequest(deps, customer, id, {
+    decision: body.decision,
+    method: 'jws',
+    evidence: jws,
+    figures: body,
   });
-  if (typeof result !== 'string' && result.status === 'affirmed') await deps.onAffirmed?.(result);
-  return result;
-}
-
-async function notify(
-  trx: Parameters<typeof enqueueWebhook>[0],
-  url: string,
-  merchantId: string,
-  eventId: string,
-  type: string,
-  data: Record<string, unknown>,
-  now: Date,
-): Promise<void> {
-  await enqueueWebhook(trx, { id: eventId, merchantId, url, type, data }, now);
 }

@@ -17,5 +17,19 @@ export function requestView(r: PurchaseRequest) {
     feeMinor: r.feeMinor === null ? null : r.feeMinor.toString(),
     answeredAt: r.answeredAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
+    ...(r.cross
+      ? {
+          customerOperatorId: r.cross.role === 'merchant_operator' ? r.cross.peerOperatorId : null,
+          merchantOperatorId: r.cross.role === 'customer_operator' ? r.cross.peerOperatorId : null,
+          chargeMinor: r.cross.chargeMinor.toString(),
+          chargeCurrency: r.cross.chargeCurrency,
+          rate: {
+            base: r.cross.rate.base,
+            quote: r.cross.rate.quote,
+            numerator: r.cross.rate.numerator.toString(),
+            denominator: r.cross.rate.denominator.toString(),
+          },
+        }
+      : {}),
   };
 }

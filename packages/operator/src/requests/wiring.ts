@@ -1,17 +1,25 @@
-import type { ReplayGuard } from '@tallystick/protocol';
+import type { ReplayGuard, SigningKey } from '@tallystick/protocol';
 import type { Database } from '../db/database.ts';
+import type { OperatorDirectory } from '../federation/directory.ts';
 import { registerFulfilmentRoutes } from '../fulfilment/routes.ts';
 import { createFulfilmentService, type FulfilmentService, WEBHOOK_KEY_LABEL } from '../fulfilment/service.ts';
 import { registerFundingRoutes } from '../funding/routes.ts';
 import { createFundingService, type FundingService } from '../funding/service.ts';
 import type { HttpApp } from '../http/app.ts';
 import type { LedgerService } from '../ledger/model.ts';
+import { createAccountEnsurer } from '../mta/accounts.ts';
 import type { AuthDeps } from '../parties/auth.ts';
 import type { PartiesService } from '../parties/service.ts';
+import { registerPasskeyRoutes } from '../passkeys/routes.ts';
+import { createPasskeysService } from '../passkeys/service.ts';
 import type { Psd } from '../psd/model.ts';
 import { createSoftwarePsd } from '../psd/software.ts';
+import type { RateSource } from '../rates/model.ts';
 import type { HostResolver } from '../webhooks/target.ts';
 import { createWebhookDispatcher, type WebhookDispatcher, type WebhookFetch } from '../webhooks/worker.ts';
+import { createRelayDispatcher, type RelayDispatcher } from './cross/relay.ts';
+import { reverseRefusedAffirmation } from './cross/reversal.ts';
+import { registerCrossRequestRoutes } from './cross/routes.ts';
 import { createRequestEvents } from './events.ts';
 import { registerRequestRoutes } from './routes.ts';
 import { createRequestsService, type RequestsService } from './service.ts';
@@ -32,6 +40,8 @@ export interface RequestToPay {
   readonly fulfilment: FulfilmentService;
   readonly funding: FundingService;
   readonly webhooks: WebhookDispatcher;
+  /** Answers on their way to merchants' operators (cross-operator requests). */
+  readonly relays: RelayDispatcher;
 }
 
 export interface RequestToPayDeps {
@@ -45,6 +55,13 @@ export interface RequestToPayDeps {
   readonly adminToken: string;
   readonly clock: () => Date;
   readonly options?: RequestToPayOptions;
+  /** Peers, the operator key and rates: request-to-pay across operators. */
+  readonly federation?: {
+    readonly directory: OperatorDirectory;
+    readonly key: SigningKey;
+    readonly rates: RateSource;
+    readonly fetch?: typeof fetch;
+  };
 }
 
 /** Seed 000 in one place: PSD, purchase requests, fulfilment, funding instruments, webhooks. */
@@ -65,6 +82,31 @@ export async function wireRequestToPay(app: HttpApp, deps: RequestToPayDeps): Pr
     throw new Error(`creating ${feeAccountId} failed`);
   const fulfilment = createFulfilmentService({ db: db.kysely, psd, operatorId, clock });
   const events = createRequestEvents();
+  const federation = deps.federation;
+  const cross = federation && {
+    directory: federation.directory,
+    key: federation.key,
+    rates: federation.rates,
+    ensureAccounts: createAccountEnsurer(deps.ledger),
+    ...(federation.fetch ? { fetch: federation.fetch } : {}),
+  };
+  const relays = createRelayDispatcher({
+    db: db.kysely,
+    clock,
+    onRefused: (outboxId, lastError) =>
+      reverseRefusedAffirmation(
+        { db: db.kysely, ledger: deps.ledger, operatorId, clock },
+        outboxId,
+        outboxId.replace(/\.answer$/, ''),
+        lastError,
+      ),
+    ...(federation
+      ? { directory: federation.directory }
+      : {
+          directory: { selfId: operatorId, peer: () => undefined, resolveOperatorKey: async () => undefined },
+        }),
+    ...(federation?.fetch ? { fetch: federation.fetch } : {}),
+  });
   const requests = createRequestsService({
     db,
     ledger: deps.ledger,
@@ -78,6 +120,8 @@ export async function wireRequestToPay(app: HttpApp, deps: RequestToPayDeps): Pr
     onAffirmed: async (request) => {
       await fulfilment.issue(request);
     },
+    ...(cross ? { cross } : {}),
+    relays,
   });
   const funding = createFundingService({ db: db.kysely, psd, clock });
   const webhooks = createWebhookDispatcher({
@@ -90,7 +134,12 @@ export async function wireRequestToPay(app: HttpApp, deps: RequestToPayDeps): Pr
     ...(options.resolveHost ? { resolve: options.resolveHost } : {}),
   });
   registerRequestRoutes(app, { requests, events, auth: deps.auth });
+  registerCrossRequestRoutes(app, { requests });
+  registerPasskeyRoutes(app, {
+    passkeys: createPasskeysService({ db: db.kysely, requests, operatorId, clock }),
+    auth: deps.auth,
+  });
   registerFulfilmentRoutes(app, { fulfilment, requests, auth: deps.auth });
   registerFundingRoutes(app, { funding, auth: deps.auth });
-  return { psd, requests, fulfilment, funding, webhooks };
+  return { psd, requests, fulfilment, funding, webhooks, relays };
 }

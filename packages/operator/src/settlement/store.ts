@@ -8,7 +8,9 @@ type Db = Kysely<Schema>;
  * Every clearing with `peer` in `currency`, in this operator's view (positive
  * when the peer owes us): as MTA we booked `interop -> liquidity` (the peer's
  * AM owes us the customer amount), as AM we posted `customer -> interop` (we
- * owe the peer's MTA). Zero clearings move nothing and are left out.
+ * owe the peer's MTA). Zero clearings move nothing and are left out. A
+ * request-to-pay across operators books the same way (requests/cross): the
+ * merchant's operator as MTA, the customer's as AM, keyed by the request id.
  */
 function positions(peer: string, currency: string) {
   return sql<{ transaction_id: string; amount_minor: bigint; cleared_at: Date }>`
@@ -18,7 +20,15 @@ function positions(peer: string, currency: string) {
     union all
     select c.transaction_id, -c.cleared_customer_minor as amount_minor, c.cleared_at
       from am_clearings c join am_transactions t on t.id = c.transaction_id
-     where t.mta_operator_id = ${peer} and t.currency = ${currency} and c.cleared_customer_minor > 0`;
+     where t.mta_operator_id = ${peer} and t.currency = ${currency} and c.cleared_customer_minor > 0
+    union all
+    select r.id as transaction_id, r.charge_minor as amount_minor, r.answered_at as cleared_at
+      from purchase_requests r
+     where r.customer_operator_id = ${peer} and r.charge_currency = ${currency} and r.status = 'affirmed'
+    union all
+    select r.id as transaction_id, -r.charge_minor as amount_minor, r.answered_at as cleared_at
+      from purchase_requests r
+     where r.merchant_operator_id = ${peer} and r.charge_currency = ${currency} and r.status = 'affirmed'`;
 }
 
 const itemOf = (row: { transaction_id: string; amount_minor: bigint; cleared_at: Date }): SettlementItem => ({

@@ -130,7 +130,7 @@ export async function runRequestToPay(
     say.detail(`merchant ${merchant.id} (webhooks to ${boxOffice.endpointUrl})`);
     say.detail(`customer ${customer.id} with ${formatMoney(CUSTOMER_CREDIT_MINOR, currency)} of credit;`);
     say.detail(`it gives the box office the reference ${alias}, not its account`);
-    say.detail('(one operator: a request to a customer of another operator is refused for now)');
+    say.detail(`(a customer of another operator: \`tally demo --scenario request-to-pay-cross\`)`);
     const balances = async () => ({
       customer: (await balanceOf(op.node.db.kysely, customer.accountId, currency)).postedMinor,
       merchant: (await balanceOf(op.node.db.kysely, merchant.accountId, currency)).postedMinor,

@@ -11,6 +11,7 @@ import { fulfilment012 } from './012-fulfilment.ts';
 import { fundingInstruments013 } from './013-funding-instruments.ts';
 import { settlement020 } from './020-settlement.ts';
 import { billingWebhooks021 } from './021-billing-webhooks.ts';
+import { rtpCrossOperatorPasskeys030 } from './030-rtp-cross-operator-passkeys.ts';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '013-funding-instruments': fundingInstruments013,
   '020-settlement': settlement020,
   '021-billing-webhooks': billingWebhooks021,
+  '030-rtp-cross-operator-passkeys': rtpCrossOperatorPasskeys030,
 };
