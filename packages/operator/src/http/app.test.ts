@@ -196,10 +196,27 @@ describe('HTTP error handler on a bare app', () => {
       { schema: { body: Type.Object({ n: Type.Integer() }) } },
       async (request) => request.body,
     );
+    app.post('/bodyless', async () => ({ created: true }));
     await app.ready();
   });
   afterAll(async () => {
     await app?.close();
+  });
+
+  it('refuses a body on a route that takes none, even one that parses as JSON', async () => {
+    for (const payload of ['1', '{}', '"x"', 'null']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/bodyless',
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(res.statusCode, payload).toBe(400);
+      expect(res.json().error.code).toBe('body_not_allowed');
+    }
+    const bare = await app.inject({ method: 'POST', url: '/bodyless' });
+    expect(bare.statusCode).toBe(200);
+    expect(bare.json()).toEqual({ created: true });
   });
 
   it('turns an unexpected error into 500 internal without leaking it, and logs it', async () => {

@@ -9,6 +9,7 @@ import Fastify, {
 } from 'fastify';
 import type { LogLevel } from '../config/model.ts';
 import { registerDocs } from './docs.ts';
+import { sendHttpError } from './envelope.ts';
 import { installErrorHandlers, sendFrameworkError } from './error-handler.ts';
 import { loggerOptions } from './logger.ts';
 import { strictValidatorCompiler } from './validation.ts';
@@ -74,6 +75,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('cache-control', 'no-store');
+  });
+  // A route without a body schema takes no body: a stray one (say `1`, which parses as JSON) is
+  // refused rather than ignored, so a malformed call never creates anything.
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.body === undefined || request.routeOptions.schema?.body !== undefined) return;
+    return sendHttpError(request, reply, 'body_not_allowed');
   });
   await registerDocs(app, { title: options.title, version: options.version });
   return app;
