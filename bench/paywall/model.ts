@@ -19,9 +19,10 @@ export type ToRunner =
   /**
    * Since the mark: milliseconds the server's event loop was busy (wall
    * time, including time the process was preempted) and the CPU
-   * milliseconds it used (user + system: its own work only).
+   * milliseconds it used (user + system: its own work only), and of those the
+   * system (kernel) milliseconds.
    */
-  | { type: 'utilization'; value: number; cpuMs: number }
+  | { type: 'utilization'; value: number; cpuMs: number; systemMs: number }
   | { type: 'error'; message: string };
 
 /** The trivial JSON endpoint: the worst case for the paywall's relative overhead. */

@@ -19,6 +19,8 @@ const AMOUNT_FAST = Number(process.env.BENCH_AMOUNT ?? 60_000);
 const AMOUNT_VOUCHER = Math.round(AMOUNT_FAST / 3);
 
 type Variant = 'unpaid' | 'voucher' | 'hashChain';
+/** The server's milliseconds during a run: event loop busy, CPU (all threads), of which kernel. */
+type Used = { busyMs: number; cpuMs: number; systemMs: number };
 
 const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
   // BENCH_CPU_PROF=dir writes the server's CPU profile there.
@@ -30,11 +32,12 @@ const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], 
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const send = (message: ToServer) => server.send(message);
-let onBusy: ((value: { busyMs: number; cpuMs: number }) => void) | undefined;
+let onBusy: ((value: Used) => void) | undefined;
 const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject) => {
   server.on('message', (message: ToRunner) => {
     if (message.type === 'ready') resolve(message);
-    else if (message.type === 'utilization') onBusy?.({ busyMs: message.value, cpuMs: message.cpuMs });
+    else if (message.type === 'utilization')
+      onBusy?.({ busyMs: message.value, cpuMs: message.cpuMs, systemMs: message.systemMs });
     else reject(new Error(message.message));
   });
   server.on('exit', (code) => reject(new Error(`the server process exited (${code})`)));
@@ -44,10 +47,10 @@ const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject
  * its cost per request, unaffected by idle time. Busy time also counts time
  * the server was preempted by other processes; CPU time does not.
  */
-async function measured<T>(work: () => Promise<T>): Promise<[T, { busyMs: number; cpuMs: number }]> {
+async function measured<T>(work: () => Promise<T>): Promise<[T, Used]> {
   send({ type: 'mark' });
   const result = await work();
-  const used = new Promise<{ busyMs: number; cpuMs: number }>((resolve) => {
+  const used = new Promise<Used>((resolve) => {
     onBusy = resolve;
   });
   send({ type: 'report' });
@@ -67,10 +70,7 @@ try {
   send({ type: 'setup', mtaPublicJwk: sessions.mtaPublicJwk, informations: sessions.informations });
   const { unpaidUrl, paidUrl } = await reply;
 
-  const run = async (
-    variant: Variant,
-    amount: number,
-  ): Promise<LoadResult & { busyMs: number; cpuMs: number }> => {
+  const run = async (variant: Variant, amount: number): Promise<LoadResult & Used> => {
     const perConnection = Math.floor(amount / CONNECTIONS);
     if (variant === 'unpaid') {
       const [result, used] = await measured(() => load(unpaidUrl, Array(CONNECTIONS).fill(perConnection)));
@@ -109,7 +109,8 @@ try {
       console.log(
         `round ${round + 1}  ${variant.padEnd(9)}  ${Math.round(result.rps).toString().padStart(6)} req/s  ` +
           `p99 ${String(result.p99Ms).padStart(3)} ms  server ${((result.busyMs * 1000) / result.total).toFixed(1)} µs/request busy, ` +
-          `${((result.cpuMs * 1000) / result.total).toFixed(1)} µs CPU` +
+          `${((result.cpuMs * 1000) / result.total).toFixed(1)} µs CPU ` +
+          `(${((result.systemMs * 1000) / result.total).toFixed(1)} kernel)` +
           (result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : ''),
       );
     }

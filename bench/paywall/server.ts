@@ -41,6 +41,7 @@ process.on('message', (message: ToServer) => {
       type: 'utilization',
       value: performance.eventLoopUtilization(mark).active,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      systemMs: cpu.system / 1000,
     });
   } else
     setup(message).catch((error: Error) => send({ type: 'error', message: error.stack ?? error.message }));
@@ -62,6 +63,10 @@ async function setup(message: Extract<ToServer, { type: 'setup' }>): Promise<voi
     currency: CURRENCY,
     offerId: OFFER_ID,
     routes: { [ROUTE]: { price: { amountMinor: PRICE_MINOR, currency: CURRENCY } } },
+    // BENCH_VOUCHER_VERIFY=inline|threadpool overrides the paywall's default, to compare the two.
+    ...(process.env.BENCH_VOUCHER_VERIFY
+      ? { voucherVerifyOnThreadPool: process.env.BENCH_VOUCHER_VERIFY === 'threadpool' }
+      : {}),
   });
   const unpaid = Fastify();
   unpaid.get(PATH, async () => BODY);

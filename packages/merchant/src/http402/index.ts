@@ -20,8 +20,8 @@ export {
   type Paywall,
   type PaywallGate,
   type PaywallSettlement,
-  receiptHeader,
 } from './paywall.ts';
+export { receiptHeader } from './receipt.ts';
 export {
   createPaymentVerifier,
   type PaymentVerifier,

@@ -4,7 +4,8 @@ import type { PaidRoute, PaywallOptions, PaywallRequest, Price } from './config.
 import { PaywallConfigError, type PaywallRefusal } from './errors.ts';
 import { challenge, type PaywallResponse, type PaywallTerms, type RouteTerms, routeTerms } from './offers.ts';
 import { isPaymentEnvelope } from './payload-check.ts';
-import { decodeHeader, encodeHeader } from './platform/node-codec.ts';
+import { PaymentHeaderDecoder } from './platform/node-codec.ts';
+import { ReceiptEncoder } from './receipt.ts';
 import { compileRoutes, type MatchedRoute } from './routes.ts';
 import { createPaymentVerifier, type Reserved, type Settled } from './verifier.ts';
 
@@ -53,6 +54,7 @@ function refused(
 }
 
 function gateOf(
+  receipts: ReceiptEncoder,
   terms: PaywallTerms,
   route: RouteTerms,
   request: PaywallRequest,
@@ -60,7 +62,7 @@ function gateOf(
 ): PaywallGate {
   return typeof reserved === 'string'
     ? refused(terms, route, request, reserved)
-    : new PaidGate(terms, route, request, reserved);
+    : new PaidGate(receipts, terms, route, request, reserved);
 }
 
 /** A reserved payment around the handler (a class: no closures per request). */
@@ -68,6 +70,7 @@ class PaidGate {
   readonly kind = 'paid';
   readonly scheme: TallyScheme;
   constructor(
+    private readonly receipts: ReceiptEncoder,
     private readonly terms: PaywallTerms,
     private readonly route: RouteTerms,
     private readonly request: PaywallRequest,
@@ -89,7 +92,7 @@ class PaidGate {
     return {
       ok: true,
       receipt: settled,
-      headers: { [PAYMENT_RESPONSE_HEADER]: receiptHeader(this.terms, settled) },
+      headers: { [PAYMENT_RESPONSE_HEADER]: this.receipts.encode(settled) },
     };
   }
 }
@@ -115,6 +118,8 @@ export function createPaywall(merchant: Merchant, options: PaywallOptions): Payw
   const { terms } = verifier;
   const schemes = options.schemes ?? [TALLY_SCHEMES.voucher, TALLY_SCHEMES.payword];
   const match = compileRoutes(options.routes);
+  const headers = new PaymentHeaderDecoder();
+  const receipts = new ReceiptEncoder(terms);
   const fixed = new Map<PaidRoute, RouteTerms>();
   for (const [key, route] of Object.entries(options.routes)) {
     if (typeof route.price !== 'function') fixed.set(route, termsFor(key, route, checkPrice(route.price)));
@@ -163,14 +168,14 @@ export function createPaywall(merchant: Merchant, options: PaywallOptions): Payw
   function decide(route: RouteTerms, request: PaywallRequest): PaywallGate | Promise<PaywallGate> {
     const header = request.header('payment-signature');
     if (header === undefined || header === '') return refused(terms, route, request, 'payment_required');
-    const decoded = decodeHeader(header);
+    const decoded = headers.decode(header);
     if (typeof decoded === 'string') return refused(terms, route, request, decoded);
     if (decoded.x402Version !== 2) return refused(terms, route, request, 'payment_version_unsupported');
     if (!isPaymentEnvelope(decoded)) return refused(terms, route, request, 'payment_payload_invalid');
     const reserved = verifier.reserve(decoded, route);
     return reserved instanceof Promise
-      ? reserved.then((r) => gateOf(terms, route, request, r))
-      : gateOf(terms, route, request, reserved);
+      ? reserved.then((r) => gateOf(receipts, terms, route, request, r))
+      : gateOf(receipts, terms, route, request, reserved);
   }
 
   function authorize(request: PaywallRequest): PaywallGate | Promise<PaywallGate> {
@@ -182,14 +187,6 @@ export function createPaywall(merchant: Merchant, options: PaywallOptions): Payw
   }
 
   return { authorize, hashChainTop: verifier.hashChainTop, terms };
-}
-
-/** `receiptToSettleResponse` as JSON, written directly (hot path): every value is an id or digits. */
-export function receiptHeader(terms: PaywallTerms, r: Settled): string {
-  return encodeHeader(
-    `{"success":true,"transaction":"${r.transactionId}","network":"${terms.network}","amount":"${r.amountMinor}",` +
-      `"extra":{"seq":${r.seq},"cumulativeMinor":"${r.cumulativeMinor}"}}`,
-  );
 }
 
 function gcdOfFixedPrices(options: PaywallOptions): bigint | undefined {

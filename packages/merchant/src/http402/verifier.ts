@@ -46,6 +46,14 @@ export interface VerifierOptions {
   readonly maxTimeoutSeconds?: number;
   /** How long a voucher that arrived ahead of its predecessor waits for it. */
   readonly voucherWaitMs?: number;
+  /**
+   * Verify voucher signatures on libuv's thread pool (default true): another
+   * core does the ~70 µs of P-256 arithmetic while the event loop serves
+   * other requests. False verifies inline: 10-25 µs less CPU per voucher (no
+   * hand-over) and a synchronous `authorize`, the better choice when every
+   * core is busy anyway.
+   */
+  readonly voucherVerifyOnThreadPool?: boolean;
 }
 
 export type Settled = (VoucherSettled | PaywordSettled) & { readonly scheme: TallyScheme };
@@ -97,6 +105,7 @@ export function createPaymentVerifier(merchant: Merchant, options: VerifierOptio
     waitMs: options.voucherWaitMs ?? VOUCHER_WAIT_MS,
     waitersMax: VOUCHER_WAITERS_MAX,
     lanesMax: PAYWALL_LANES_MAX,
+    verifyOnThreadPool: options.voucherVerifyOnThreadPool ?? true,
   });
   const paywords = createPaywordLanes(ctx, {
     lanesMax: PAYWALL_LANES_MAX,
@@ -117,9 +126,8 @@ export function createPaymentVerifier(merchant: Merchant, options: VerifierOptio
     if (typeof payload.voucher !== 'string' || !checkVoucherPayload.Check(payload)) {
       return 'payment_payload_invalid';
     }
-    return vouchers
-      .reserve(payload.voucher, { sku: route.sku, priceMinor: route.amountMinor })
-      .then((held) => (typeof held === 'string' ? held : new HeldVoucher(vouchers, held)));
+    const held = vouchers.reserve(payload.voucher, { sku: route.sku, priceMinor: route.amountMinor });
+    return held instanceof Promise ? held.then((h) => heldVoucher(vouchers, h)) : heldVoucher(vouchers, held);
   };
 
   return {
@@ -156,6 +164,13 @@ class HeldPayword implements Reserved {
     this.#done = true;
     this.lanes.cancel(this.hold);
   }
+}
+
+function heldVoucher(
+  lanes: VoucherLanes,
+  held: VoucherReservation | PaywallRefusal,
+): HeldVoucher | PaywallRefusal {
+  return typeof held === 'string' ? held : new HeldVoucher(lanes, held);
 }
 
 class HeldVoucher implements Reserved {

@@ -66,7 +66,16 @@ describe('paywall: the 402 challenge', () => {
   });
 });
 
-describe('paywall: vouchers', () => {
+// Both ways of checking a voucher's signature: on the thread pool (the default) and inline (synchronous).
+describe.each([
+  ['on the thread pool', true],
+  ['inline', false],
+])('paywall: vouchers, signatures verified %s', (_name, voucherVerifyOnThreadPool) => {
+  let f: PaywallFixture;
+  beforeAll(async () => {
+    f = await paywallFixture(undefined, undefined, { voucherVerifyOnThreadPool });
+  });
+
   it('serves a paid request once, with a receipt; a replay gets a fresh 402', async () => {
     const s = await f.openSession();
     const offer = await offerOf(f, '/weather', 'tally-voucher');

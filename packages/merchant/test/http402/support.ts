@@ -25,9 +25,11 @@ export const ORIGIN = 'http://shop.test';
 export async function paywallFixture(
   handler?: (request: Request) => Response | Promise<Response>,
   store: MerchantStore = createMemoryMerchantStore(),
+  options: { voucherVerifyOnThreadPool?: boolean } = {},
 ) {
   const fixture = await merchantFixture(store);
   const paywall = createPaywall(fixture.merchant, {
+    ...options,
     currency: 'EUR',
     offerId: 'articles',
     voucherWaitMs: 500,
