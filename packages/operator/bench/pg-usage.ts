@@ -67,3 +67,37 @@ function processCpuUs(pid: number): number | undefined {
     return undefined;
   }
 }
+
+/** Samples, every `intervalMs`, how many backends of each bench database wait on a lock (row or otherwise). */
+export function sampleLockWaits(
+  serverUrl: string,
+  databases: readonly string[],
+  intervalMs = 200,
+): { stop(): Promise<{ samples: number; waitingByDatabase: Map<string, number> }> } {
+  const client = new pg.Client({ connectionString: serverUrl });
+  const waitingByDatabase = new Map<string, number>(databases.map((name) => [name, 0]));
+  let samples = 0;
+  let stopped = false;
+  const loop = (async () => {
+    await client.connect();
+    while (!stopped) {
+      const { rows } = await client.query<{ datname: string; waiting: number }>(
+        `select datname, count(*)::int as waiting from pg_stat_activity
+         where datname = any($1::text[]) and wait_event_type = 'Lock' group by datname`,
+        [databases],
+      );
+      samples++;
+      for (const row of rows)
+        waitingByDatabase.set(row.datname, (waitingByDatabase.get(row.datname) ?? 0) + row.waiting);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+    await client.end();
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await loop;
+      return { samples, waitingByDatabase };
+    },
+  };
+}

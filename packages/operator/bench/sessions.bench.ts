@@ -18,7 +18,7 @@ import { createNodeFetch } from '@tallystick/protocol/node';
 import { createWallet, type TradingSession, type Wallet } from '@tallystick/wallet';
 import pg from 'pg';
 import { generateAdminToken } from '../src/config/admin-token.ts';
-import { pgCpuUsBetween, samplePgUsage } from './pg-usage.ts';
+import { pgCpuUsBetween, sampleLockWaits, samplePgUsage } from './pg-usage.ts';
 import { PURCHASE_PATH, type RoleMessage, TERMINATE_PATH } from './sessions-roles.ts';
 
 const SERVER_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     const names = ['op-a', 'op-b', 'shop', 'load generator'];
     const pgBefore = await samplePgUsage(SERVER_URL, databases);
     const before = await cpuOf(children);
+    const lockWaits = sampleLockWaits(SERVER_URL, databases);
     timings = await runLoad(customers, { shopUrl: shop.url, merchantId: shop.merchantId ?? '' });
+    const waits = await lockWaits.stop();
     const after = await cpuOf(children);
     const pgAfter = await samplePgUsage(SERVER_URL, databases);
     const perSession = (value: number) => value / Math.max(1, sessionsRun);
@@ -99,6 +101,10 @@ async function main(): Promise<void> {
       { process: 'postgres', cpuMsPerSession: round(perSession(pgCpuUsBetween(pgBefore, pgAfter) / 1000)) },
     ];
     commitsPerSession = round(perSession(pgAfter.commits - pgBefore.commits));
+    lockWaitsAvg = ['op-a', 'op-b'].map((name, i) => ({
+      process: name,
+      waiting: round((waits.waitingByDatabase.get(databases[i] as string) ?? 0) / Math.max(1, waits.samples)),
+    }));
   } finally {
     // The shop and the MTA first, so no clearing is on its way to a stopped AM; then the report is last.
     for (const child of [...children].reverse()) await stopChild(child);
@@ -107,9 +113,11 @@ async function main(): Promise<void> {
   report(timings, cpuMsPerSession, commitsPerSession);
 }
 
+/** Backends waiting on a lock, averaged over samples every 200 ms during the whole load, per operator database. */
+let lockWaitsAvg: { process: string; waiting: number }[] = [];
 /** Sessions run from start to end of the load (warm-up included): the CPU figures divide by this. */
 let sessionsRun = 0;
-/** Status polls while waiting for the clearing: each is an HTTP call and three queries at op-a. */
+/** Status polls while waiting for the clearing: each is an HTTP call and, at op-a, one read of the transaction with its clearing (plus authentication). */
 let statusPolls = 0;
 
 /** CPU microseconds (user + system) of each child, then of this process. */
@@ -275,6 +283,9 @@ function report(
   console.log(
     `PostgreSQL commits per session (both databases, incl. background workers): ${commitsPerSession}`,
   );
+  console.log(
+    `backends waiting on locks (average of samples every 200 ms): ${lockWaitsAvg.map((w) => `${w.process} ${w.waiting}`).join(', ')}`,
+  );
   console.log(`uptime: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   console.log(
     JSON.stringify({
@@ -286,6 +297,8 @@ function report(
       concurrency: CONCURRENCY,
       cpuMsPerSession: cpuMsTotal,
       commitsPerSession,
+      lockWaitsA: lockWaitsAvg[0]?.waiting,
+      lockWaitsB: lockWaitsAvg[1]?.waiting,
     }),
   );
 }

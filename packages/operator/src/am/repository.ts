@@ -5,17 +5,29 @@ import type { AmSession, AmSessionTerms, AmTransaction } from './model.ts';
 /** Rows in and out of the AM's tables. `db` may be a transaction. */
 export type Executor = Kysely<Schema>;
 
-/** SequenceNumber1: one database sequence per AM, so every node process sharing the database agrees. */
-export async function nextSessionSeq(db: Executor): Promise<number> {
-  const { rows } = await sql<{ seq: bigint }>`select nextval('am_session_seq') as seq`.execute(db);
-  return safeNumber(rows[0]?.seq, 'session sequence');
-}
-
-export async function insertSession(db: Executor, session: AmSession): Promise<void> {
-  await db
-    .insertInto('am_sessions')
-    .values({ id: session.id, customer_id: session.customerId, created_at: session.createdAt })
-    .execute();
+/**
+ * A new session row, in one statement: SequenceNumber1 comes from one
+ * database sequence per AM, so every node process sharing the database
+ * agrees, and `formatId` turns it into `SessionIdentity`. The id is built in
+ * SQL as `<prefix><seq>` and checked against `formatId` before it is used.
+ */
+export async function createSession(
+  db: Executor,
+  customerId: string,
+  createdAt: Date,
+  formatId: (seq: number) => string,
+): Promise<AmSession> {
+  // The prefix is what formatId puts before the number; the assertion below holds SQL to it.
+  const prefix = formatId(1).slice(0, -1);
+  const { rows } = await sql<{ id: string; seq: bigint }>`
+    with next as (select nextval('am_session_seq') as seq)
+    insert into am_sessions (id, customer_id, created_at)
+    select ${prefix} || next.seq::text, ${customerId}, ${createdAt} from next
+    returning id, (select seq from next) as seq`.execute(db);
+  const row = rows[0];
+  const id = formatId(safeNumber(row?.seq, 'session sequence'));
+  if (row?.id !== id) throw new Error(`assertion: session id ${String(row?.id)} is not ${id}`);
+  return { id, customerId, createdAt };
 }
 
 export async function findSession(db: Executor, id: string): Promise<AmSession | undefined> {
@@ -124,7 +136,7 @@ async function updateStatus(
   }
 }
 
-function toTransaction(row: Selectable<AmTransactionsTable>): AmTransaction {
+export function toTransaction(row: Selectable<AmTransactionsTable>): AmTransaction {
   return {
     id: row.id,
     sessionId: row.session_id,

@@ -26,9 +26,9 @@ export interface ReservationInput {
 
 /**
  * Step 2, the money part, in one transaction: the message id is burned
- * (replay guard), the transaction id taken from the session row, the deposit
- * held on the customer's account toward the interop account of the merchant's
- * operator, and the transaction stored. The ledger locks the customer's
+ * (replay guard), the transaction id taken from the session row, the
+ * transaction stored, and the deposit held on the customer's account toward
+ * the interop account of the merchant's operator (last, see below). The ledger locks the customer's
  * account, so two concurrent initiations can never hold more than the limit.
  * A refusal rolls all of it back: nothing held, no number used, and the same
  * JWS may be sent again.
@@ -42,21 +42,6 @@ export async function reserve(ctx: AmContext, input: ReservationInput): Promise<
     const guard = createDatabaseReplayGuard(trx, ctx.clock);
     if (!(await guard.remember(customer.id, message.jti, replayWindowEndMs(message)))) return 'jws_replayed';
     const id = formatTransactionId(input.sessionId, await takeTransactionSeq(trx, input.sessionId));
-    const held = await applyTransfer(
-      ctx.ledger,
-      {
-        id: AmLedgerIds.hold(id),
-        kind: 'pending',
-        debitAccountId: customer.accountId,
-        creditAccountId: interop,
-        amountMinor: body.depositMinor,
-        currency: body.currency,
-        timeoutSeconds: body.timeoutSeconds + HOLD_GRACE_SECONDS,
-      },
-      trx,
-    );
-    if (held === 'exceeds_credits') return 'limit_exceeded';
-    if (typeof held === 'string') throw new Error(`assertion: holding the deposit of ${id} failed: ${held}`);
     const transaction: AmTransaction = {
       id,
       sessionId: input.sessionId,
@@ -71,12 +56,29 @@ export async function reserve(ctx: AmContext, input: ReservationInput): Promise<
       depositMinor: body.depositMinor,
       currency: body.currency,
       expiresAt: new Date(now.getTime() + body.timeoutSeconds * 1000),
-      holdId: held.transfer.id,
+      holdId: AmLedgerIds.hold(id),
       terms: null,
       errorCode: null,
       createdAt: now,
     };
+    // The row names the hold before it exists (the reference is checked at commit, migration 031):
+    // the ledger call locks the hot interop account until commit, so it is the last statement.
     await insertTransaction(trx, transaction);
+    const held = await applyTransfer(
+      ctx.ledger,
+      {
+        id: transaction.holdId,
+        kind: 'pending',
+        debitAccountId: customer.accountId,
+        creditAccountId: interop,
+        amountMinor: body.depositMinor,
+        currency: body.currency,
+        timeoutSeconds: body.timeoutSeconds + HOLD_GRACE_SECONDS,
+      },
+      trx,
+    );
+    if (held === 'exceeds_credits') return 'limit_exceeded';
+    if (typeof held === 'string') throw new Error(`assertion: holding the deposit of ${id} failed: ${held}`);
     return transaction;
   });
 }
@@ -84,6 +86,8 @@ export async function reserve(ctx: AmContext, input: ReservationInput): Promise<
 /** The MTA said no (or nothing): the hold goes back at once and the answer is kept for a retry. */
 export async function abandon(ctx: AmContext, transaction: AmTransaction, error: AmError): Promise<void> {
   await inTransaction<{ done: true }, never>(ctx.db.kysely, async (trx) => {
+    // The ledger call last: it locks the interop account until commit.
+    await markFailed(trx, transaction.id, error);
     const voided = await applyTransfer(
       ctx.ledger,
       { id: AmLedgerIds.abandon(transaction.id), kind: 'void', pendingId: transaction.holdId },
@@ -93,7 +97,6 @@ export async function abandon(ctx: AmContext, transaction: AmTransaction, error:
     if (typeof voided === 'string' && !voided.startsWith('pending_transfer_')) {
       throw new Error(`assertion: voiding the hold of ${transaction.id} failed: ${voided}`);
     }
-    await markFailed(trx, transaction.id, error);
     return { done: true };
   });
 }

@@ -23,7 +23,7 @@ import {
   type UnitOperator,
 } from '../../test/support/trading-unit.ts';
 import type { LinkResult } from '../federation/link.ts';
-import { HOLD_GRACE_SECONDS } from './model.ts';
+import { AmLedgerIds, HOLD_GRACE_SECONDS } from './model.ts';
 import type { MtaLink } from './mta-link.ts';
 import { type AmService, createAmService } from './service.ts';
 
@@ -249,6 +249,21 @@ describe('AM service (op-a, SEK) with the MTA op-b faked', () => {
     ]);
   });
 
+  it('applies a clearing delivered several times at once exactly once', async () => {
+    const { customer, answer } = await opened();
+    const id = answer.transactionId;
+    const jws = await signed(clearing(id, 355n));
+    // On PostgreSQL these race for the row lock; the losers must find the clearing the winner stored.
+    const receipts = await Promise.all([1, 2, 3, 4].map(() => am.applyClearing(jws)));
+    expect(receipts).toEqual([1, 2, 3, 4].map(() => ({ transactionId: id, status: 'applied' })));
+    expect(await held(customer)).toMatchObject({ debitsPendingMinor: 0n, debitsPostedMinor: 4062n });
+    expect(await op.billing.forTransaction(id)).toHaveLength(1);
+    expect(await am.getTransaction(customer.party, id)).toMatchObject({
+      transaction: { status: 'cleared' },
+      clearing: { clearedCustomerMinor: 4062n, ledgerTransferId: AmLedgerIds.post(id) },
+    });
+  });
+
   it('charges directly when the hold expired before the clearing came, as far as the account allows', async () => {
     const { customer, session, answer } = await opened(12_000n, { timeoutSeconds: 10 });
     clock.advance((10 + HOLD_GRACE_SECONDS + 1) * 1000);
@@ -257,6 +272,11 @@ describe('AM service (op-a, SEK) with the MTA op-b faked', () => {
     });
     // ceil(87 / 0.0874) = 996
     expect(await held(customer)).toMatchObject({ debitsPendingMinor: 0n, debitsPostedMinor: 996n });
+    // The clearing names the late charge, not the post it was stored with first (the hold was gone).
+    expect(await am.getTransaction(customer.party, answer.transactionId)).toMatchObject({
+      transaction: { status: 'cleared' },
+      clearing: { ledgerTransferId: AmLedgerIds.late(answer.transactionId) },
+    });
 
     const second = await am.initiate(
       customer.party,

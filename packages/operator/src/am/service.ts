@@ -3,14 +3,14 @@ import { linkResultOf } from '../federation/link.ts';
 import { createAccountEnsurer } from '../mta/accounts.ts';
 import type { Party } from '../parties/model.ts';
 import { applyClearing } from './clearing.ts';
-import { findClearing } from './clearing-store.ts';
+import { findWithClearing } from './clearing-store.ts';
 import type { AmContext, AmDeps } from './deps.ts';
 import { AM_ERROR_MESSAGES, AM_ERROR_STATUS, type AmError } from './errors.ts';
 import type { AmInbound, ClearingReceipt } from './inbound.ts';
 import { type InitiationAnswer, initiate } from './initiation.ts';
 import type { AmClearing, AmSession, AmTransaction } from './model.ts';
 import { relayCustomerRecord } from './records.ts';
-import { findTransaction, insertSession, nextSessionSeq } from './repository.ts';
+import { createSession } from './repository.ts';
 
 export interface AmTransactionDetails {
   readonly transaction: AmTransaction;
@@ -37,19 +37,13 @@ export function createAmService(deps: AmDeps): AmService {
   const db = ctx.db.kysely;
   const service: AmService = {
     async openSession(customer) {
-      const session = {
-        id: formatSessionId(ctx.operatorId, await nextSessionSeq(db)),
-        customerId: customer.id,
-        createdAt: ctx.clock(),
-      };
-      await insertSession(db, session);
-      return session;
+      return createSession(db, customer.id, ctx.clock(), (seq) => formatSessionId(ctx.operatorId, seq));
     },
     initiate: (customer, sessionId, jws) => initiate(ctx, customer, sessionId, jws),
     async getTransaction(customer, transactionId) {
-      const transaction = await findTransaction(db, transactionId);
-      if (transaction?.customerId !== customer.id) return 'transaction_not_found';
-      return { transaction, clearing: await findClearing(db, transactionId) };
+      const found = await findWithClearing(db, transactionId);
+      if (found?.transaction.customerId !== customer.id) return 'transaction_not_found';
+      return found;
     },
     relayCustomerRecord: (customer, transactionId, jws) =>
       relayCustomerRecord(ctx, customer, transactionId, jws),

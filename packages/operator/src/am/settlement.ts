@@ -1,37 +1,45 @@
 import type { ClearingBody } from '@tallystick/protocol';
-import type { LedgerExecutor } from '../ledger/model.ts';
+import type { LedgerExecutor, TransferInput } from '../ledger/model.ts';
 import { interopAccountId } from '../mta/model.ts';
 import { applyTransfer } from '../parties/ledger-calls.ts';
 import { findPartyById } from '../parties/repository.ts';
 import { inTransaction } from '../parties/transaction.ts';
-import { findClearing, insertClearing } from './clearing-store.ts';
+import { figuresFit } from './clearing-fit.ts';
+import { insertClearing, lockWithClearing, setClearingTransfer } from './clearing-store.ts';
 import type { AmContext } from './deps.ts';
 import type { AmError } from './errors.ts';
 import type { ClearingReceipt } from './inbound.ts';
 import { type AmClearing, AmLedgerIds, type AmTransaction } from './model.ts';
-import { lockTransaction, markCleared } from './repository.ts';
+import { markCleared } from './repository.ts';
 
 /**
- * Applies a checked clearing exactly once, in one transaction under the
- * transaction row's lock: the hold is posted for `clearedCustomerMinor` (the
- * rest returns to the customer) or voided when nothing was claimed, the
- * customer's withdrawal billing record written, the clearing stored. A second
- * delivery with the same figures finds the stored clearing and changes nothing.
+ * Applies a clearing exactly once, in one transaction under the transaction
+ * row's lock (taken with the read of any applied clearing, one statement):
+ * the clearing must come from the MTA of this very transaction with figures
+ * that fit what the AM holds (clearing-fit.ts); then the hold is posted for
+ * `clearedCustomerMinor` (the rest returns to the customer) or voided when
+ * nothing was claimed, the customer's withdrawal billing record written, the
+ * clearing stored. A second delivery with the same figures finds the stored
+ * clearing and changes nothing.
  */
 export async function settle(
   ctx: AmContext,
-  transaction: AmTransaction,
+  issuer: string,
   body: ClearingBody,
   jws: string,
 ): Promise<ClearingReceipt | AmError> {
-  const receipt: ClearingReceipt = { transactionId: transaction.id, status: 'applied' };
+  const receipt: ClearingReceipt = { transactionId: body.transactionId, status: 'applied' };
   return inTransaction<ClearingReceipt, AmError>(ctx.db.kysely, async (trx) => {
-    const locked = await lockTransaction(trx, transaction.id);
-    if (!locked) throw new Error(`assertion: ${transaction.id} vanished`);
-    const prior = await findClearing(trx, locked.id);
+    const found = await lockWithClearing(trx, body.transactionId);
+    if (!found) return 'transaction_not_found';
+    const { transaction: locked, clearing: prior } = found;
+    if (issuer !== locked.mtaOperatorId) return 'clearing_wrong_issuer';
+    if (!figuresFit(locked, body)) return 'clearing_mismatch';
     if (prior) return sameFigures(prior, body) ? receipt : 'clearing_conflict';
-    // The ledger call locks the hot interop account until commit: everything that does not need
-    // its result goes first (a refusal rolls it all back), so the lock is held one statement less each.
+    // The ledger call locks the hot interop account until commit: everything else goes first (a
+    // refusal rolls it all back), so that lock is held for one round trip and the commit. The
+    // clearing names the transfer that will resolve the hold; the reference is checked at commit
+    // (migration 031).
     await ctx.billing.record(
       {
         transactionId: locked.id,
@@ -45,10 +53,12 @@ export async function settle(
       trx,
     );
     await markCleared(trx, locked.id);
+    const resolutionId = resolutionOf(locked, body.clearedCustomerMinor).id;
+    await insertClearing(trx, locked.id, clearingOf(body, jws, resolutionId, ctx.clock()));
     const resolved = await resolveHold(ctx, trx, locked, body.clearedCustomerMinor);
     if (resolved === 'hold_unavailable') return resolved;
-    // Last: it names the transfer (am_clearings.ledger_transfer_id references it).
-    await insertClearing(trx, locked.id, clearingOf(body, jws, resolved.transferId, ctx.clock()));
+    // Rare: the hold was gone, so a late charge (or nothing) resolved it.
+    if (resolved.transferId !== resolutionId) await setClearingTransfer(trx, locked.id, resolved.transferId);
     return receipt;
   });
 }
@@ -58,6 +68,13 @@ interface Resolved {
   readonly transferId: string | null;
 }
 
+function resolutionOf(transaction: AmTransaction, clearedMinor: bigint): TransferInput {
+  const pendingId = transaction.holdId;
+  return clearedMinor > 0n
+    ? { id: AmLedgerIds.post(transaction.id), kind: 'post', pendingId, amountMinor: clearedMinor }
+    : { id: AmLedgerIds.void(transaction.id), kind: 'void', pendingId };
+}
+
 /** Post the used part, or void when nothing was used. The ledger returns the rest of a partial post. */
 async function resolveHold(
   ctx: AmContext,
@@ -65,11 +82,7 @@ async function resolveHold(
   transaction: AmTransaction,
   clearedMinor: bigint,
 ): Promise<Resolved | 'hold_unavailable'> {
-  const resolution =
-    clearedMinor > 0n
-      ? { id: AmLedgerIds.post(transaction.id), kind: 'post' as const, amountMinor: clearedMinor }
-      : { id: AmLedgerIds.void(transaction.id), kind: 'void' as const };
-  const result = await applyTransfer(ctx.ledger, { ...resolution, pendingId: transaction.holdId }, trx);
+  const result = await applyTransfer(ctx.ledger, resolutionOf(transaction, clearedMinor), trx);
   if (typeof result !== 'string') return { transferId: result.transfer.id };
   const holdGone = result === 'pending_transfer_already_voided' || result === 'pending_transfer_expired';
   if (!holdGone) throw new Error(`assertion: resolving the hold of ${transaction.id} failed: ${result}`);

@@ -20,7 +20,14 @@ export interface TransferRecord extends Omit<Transfer, 'seq' | 'pendingStatus'> 
   pendingStatus: PendingStatus | null;
 }
 
-type Balances = readonly [bigint, bigint, bigint, bigint];
+/** Debits pending, debits posted, credits pending, credits posted. */
+export type Balances = readonly [bigint, bigint, bigint, bigint];
+
+/** An account's change in one batch, as signed deltas of its four balances. */
+export interface AccountDelta {
+  readonly id: string;
+  readonly deltas: Balances;
+}
 
 type Undo =
   | { readonly kind: 'balances'; readonly account: AccountState; readonly before: Balances }
@@ -117,6 +124,16 @@ export class LedgerState {
       const before = this.#accountsBefore.get(account.id);
       assert(before !== undefined, `account ${account.id} has no snapshot`);
       return !sameBalances(before, balancesOf(account));
+    });
+  }
+
+  /** What the batch adds to each account it changed: the store writes these, not absolute balances. */
+  changedAccountDeltas(): AccountDelta[] {
+    return this.changedAccounts().map((account) => {
+      const before = this.#accountsBefore.get(account.id);
+      assert(before !== undefined, `account ${account.id} has no snapshot`);
+      const [dp, dpo, cp, cpo] = balancesOf(account);
+      return { id: account.id, deltas: [dp - before[0], dpo - before[1], cp - before[2], cpo - before[3]] };
     });
   }
 

@@ -15,23 +15,27 @@ export async function selectAccounts(ex: LedgerExecutor, ids: readonly string[])
 }
 
 /**
- * Locks every account a batch touches, in one statement and in id order, so
- * two batches can never wait on each other in a cycle. The lock is held to
- * commit: balances read here are the ones the batch overwrites.
+ * Loads every account a batch touches, in one statement, locking those with
+ * a limit in id order, so two batches can never wait on each other in a
+ * cycle (the write locks the others after them, in id order too). The lock
+ * is held to commit: the limit checks read current balances. Accounts
+ * without a limit are read, not locked (migration 032): no rule needs their
+ * balance but the overflow check, and the write adds deltas under a lock it
+ * takes itself, held only until the commit that follows.
  *
  * The same round trip reports which of `transferIds` already exist (replays),
  * so a batch of new transfers costs no extra query. (A transfer committed
  * after this statement began is caught by the primary key on insert, and the
  * batch is retried.)
  */
-export async function lockAccounts(
+export async function loadAccounts(
   ex: LedgerExecutor,
   accountIds: readonly string[],
   transferIds: readonly string[] = [],
 ): Promise<{ accounts: AccountState[]; existingTransferIds: string[] | null }> {
   if (accountIds.length === 0) return { accounts: [], existingTransferIds: null };
   const { rows } = await sql<AccountRow & { existing_ids: string[] }>`
-    select * from ledger_lock_accounts(${accountIds}::text[], ${transferIds}::text[])`.execute(ex);
+    select * from ledger_load_accounts(${accountIds}::text[], ${transferIds}::text[])`.execute(ex);
   // No account row, no answer: the caller asks separately.
   const existingTransferIds = rows[0]?.existing_ids ?? null;
   return { accounts: rows.map(accountFromRow), existingTransferIds };

@@ -2,13 +2,17 @@ import { sql } from 'kysely';
 import { assert } from './assert.ts';
 import type { LedgerExecutor } from './model.ts';
 import { TRANSFER_FLAG_LINKED } from './rows.ts';
-import type { AccountState, TransferRecord } from './state.ts';
+import type { AccountDelta, TransferRecord } from './state.ts';
 
 export interface BatchWrite {
   /** New journal rows, in order. */
   readonly transfers: readonly TransferRecord[];
-  /** Locked accounts with their new absolute balances. */
-  readonly accounts: readonly AccountState[];
+  /**
+   * What the batch adds to each account's balances. Deltas, not absolute
+   * values: accounts without a limit are not locked before the write
+   * (migration 032), so their committed balances may have moved meanwhile.
+   */
+  readonly accounts: readonly AccountDelta[];
   /** Holds that existed before the batch and were resolved in it. */
   readonly resolvedHolds: readonly TransferRecord[];
   /**
@@ -20,11 +24,11 @@ export interface BatchWrite {
 }
 
 /**
- * Writes a whole batch in ONE round trip (`ledger_write_batch`, migration
- * 001): insert the journal rows, set the balances, mark the resolved holds.
- * A hot account is written once per batch. Balances are absolute: the rows
- * are locked, so the values computed in memory are current. Returns each new
- * id's seq.
+ * Writes a whole batch in ONE round trip (`ledger_write_batch_deltas`,
+ * migration 032): insert the journal rows, add the balance deltas, mark the
+ * resolved holds. A hot account is written once per batch; an account
+ * without a limit is locked here, by this statement, so it stays locked
+ * only until the commit that follows. Returns each new id's seq.
  */
 export async function writeBatch(ex: LedgerExecutor, write: BatchWrite): Promise<Map<string, bigint>> {
   const { transfers: t, accounts: a, resolvedHolds: h, absentIds } = write;
@@ -36,7 +40,7 @@ export async function writeBatch(ex: LedgerExecutor, write: BatchWrite): Promise
   if (t.length === 0 && absentIds.length === 0) return new Map();
   const col = <T>(pick: (r: TransferRecord) => T): T[] => t.map(pick);
   const { rows } = await sql<{ id: string; seq: bigint }>`
-    select id, seq from ledger_write_batch(
+    select id, seq from ledger_write_batch_deltas(
       ${col((r) => r.id)}::text[], ${col((r) => r.kind)}::text[],
       ${col((r) => r.debitAccountId)}::text[], ${col((r) => r.creditAccountId)}::text[],
       ${col((r) => r.amountMinor)}::int8[], ${col((r) => r.currency)}::text[],
@@ -45,8 +49,8 @@ export async function writeBatch(ex: LedgerExecutor, write: BatchWrite): Promise
       ${col((r) => r.pendingStatus)}::text[], ${col((r) => r.code)}::int4[],
       ${col((r) => r.userData)}::text[], ${col((r) => r.createdAt)}::timestamptz[],
       ${a.map((x) => x.id)}::text[],
-      ${a.map((x) => x.debitsPendingMinor)}::int8[], ${a.map((x) => x.debitsPostedMinor)}::int8[],
-      ${a.map((x) => x.creditsPendingMinor)}::int8[], ${a.map((x) => x.creditsPostedMinor)}::int8[],
+      ${a.map((x) => x.deltas[0])}::int8[], ${a.map((x) => x.deltas[1])}::int8[],
+      ${a.map((x) => x.deltas[2])}::int8[], ${a.map((x) => x.deltas[3])}::int8[],
       ${h.map((x) => x.id)}::text[], ${h.map((x) => x.pendingStatus)}::text[],
       ${absentIds}::text[])`.execute(ex);
   assert(rows.length === t.length, 'insert returned a different number of rows');

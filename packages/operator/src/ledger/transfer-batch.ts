@@ -5,7 +5,7 @@ import type { TransferOutcome } from './outcome.ts';
 import { transferView } from './rows.ts';
 import { LedgerState } from './state.ts';
 import { executeTransfers } from './state-machine.ts';
-import { lockAccounts } from './store-accounts.ts';
+import { loadAccounts } from './store-accounts.ts';
 import { lockDueHolds, lockTransfers, selectTransfers } from './store-transfers.ts';
 import { writeBatch } from './store-write.ts';
 import { isLedgerId, isResolution } from './validate.ts';
@@ -13,12 +13,14 @@ import { isLedgerId, isResolution } from './validate.ts';
 /**
  * One batch, one transaction, a constant number of round trips:
  *   1. lock the holds that posts/voids name (id order)        - only if any,
- *   2. lock every account touched (id order), learning in the same statement
- *      which input ids already exist,
+ *   2. lock every account with a limit (id order) and read the others,
+ *      learning in the same statement which input ids already exist,
  *   3. read those existing transfers (replays)                 - only if any,
  *   4. run the pure state machine in memory,
- *   5. write journal rows, balances and resolved holds in one statement,
- *      re-checking (fresh snapshot) that no refused id appeared meanwhile.
+ *   5. write journal rows, balance deltas and resolved holds in one
+ *      statement, which locks the accounts without a limit (id order, after
+ *      the limited ones: one global order, no deadlock) and
+ *      re-checks (fresh snapshot) that no refused id appeared meanwhile.
  * Each group is one caller's inputs: results come back per group, and a
  * linked chain never crosses a group boundary.
  */
@@ -34,7 +36,7 @@ export async function executeTransferGroups(
   const inputIds = distinct(inputs.map((i) => i.id)).filter((id) => !held.has(id));
   const accountIds = inputs.flatMap((i) => (isResolution(i) ? [] : [i.debitAccountId, i.creditAccountId]));
   for (const hold of holds) accountIds.push(hold.debitAccountId, hold.creditAccountId);
-  const locked = await lockAccounts(ex, distinct(accountIds), inputIds);
+  const locked = await loadAccounts(ex, distinct(accountIds), inputIds);
   const existingIds = locked.existingTransferIds ?? inputIds;
   const existing = existingIds.length > 0 ? await selectTransfers(ex, existingIds) : [];
   const state = new LedgerState(locked.accounts, [...holds, ...existing]);
@@ -53,7 +55,7 @@ function refusedUnknownIds(state: LedgerState, outcomes: readonly TransferOutcom
 export async function expireHolds(ex: LedgerExecutor, now: Date, limit: number): Promise<number> {
   const holds = await lockDueHolds(ex, now, limit);
   if (holds.length === 0) return 0;
-  const { accounts } = await lockAccounts(
+  const { accounts } = await loadAccounts(
     ex,
     distinct(holds.flatMap((h) => [h.debitAccountId, h.creditAccountId])),
   );
@@ -72,7 +74,7 @@ async function write(ex: LedgerExecutor, state: LedgerState, absentIds: readonly
   const transfers = state.created();
   const seqs = await writeBatch(ex, {
     transfers,
-    accounts: state.changedAccounts(),
+    accounts: state.changedAccountDeltas(),
     resolvedHolds: state.resolvedHolds(),
     absentIds,
   });
