@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ArtefactPaths } from '../src/demo/request-to-pay/command.ts';
+import type { ArtefactPaths } from '../src/demo/request-to-pay/artefacts.ts';
 import type { RequestToPayReport } from '../src/demo/request-to-pay/flow.ts';
 import { killAll, type Tally, tally } from './support.ts';
 

@@ -45,7 +45,8 @@ export async function demo(args: readonly string[], io: CliIo): Promise<number> 
   const json = values.json === true;
   if (scenario === REQUEST_TO_PAY)
     return requestToPayDemo({ json, artefactsDir: values['artefacts-dir'] }, io);
-  if (scenario === REQUEST_TO_PAY_CROSS) return requestToPayCrossDemo({ json }, io);
+  if (scenario === REQUEST_TO_PAY_CROSS)
+    return requestToPayCrossDemo({ json, artefactsDir: values['artefacts-dir'] }, io);
   if (!isDemoScenarioName(scenario)) {
     throw new UsageError(
       `--scenario: "${scenario}" is not one of ${[...DEMO_SCENARIO_NAMES, REQUEST_TO_PAY, REQUEST_TO_PAY_CROSS].join(', ')}`,

@@ -308,6 +308,8 @@ export interface PurchaseRequestsTable {
   /** The quoted rate as JSON `{base, quote, numerator, denominator}` (strings). */
   rate: ColumnType<string | null, string | null | undefined, string | null>;
   forward_jws: ColumnType<string | null, string | null | undefined, string | null>;
+  /** At the merchant's operator (033): the pseudonym her operator relayed with her answer. */
+  customer_pseudonym: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RtpPeerOutboxTable {
@@ -367,7 +369,9 @@ export interface FulfilmentItemsTable {
   id: string;
   request_id: string;
   merchant_id: string;
-  customer_id: string;
+  /** Null when the customer is at another operator (033): then `customer_operator_id` names it. */
+  customer_id: string | null;
+  customer_operator_id: ColumnType<string | null, string | null | undefined, string | null>;
   kind: 'shipment' | 'ticket' | 'indicium' | 'certificate';
   status: string;
   data: string;

@@ -67,23 +67,18 @@ export function createFulfilmentService(deps: FulfilmentDeps): FulfilmentService
   return {
     async issue(request) {
       if (request.status !== 'affirmed') throw new Error('assertion: only an affirmed request is fulfilled');
-      // Items belong to a customer of this operator; one at another operator gets none here (yet).
-      const customerId = request.customerId;
-      if (customerId === null) return [];
+      // The merchant's operator issues (it signs with its PSD key); the customer's operator has nothing to issue.
+      if (request.cross?.role === 'customer_operator') return [];
       const existing = await itemsOf(request.id);
       if (existing.some((i) => i.kind === 'indicium')) return existing;
-      const alias = await db
-        .selectFrom('customer_aliases')
-        .select('pseudonym')
-        .where('alias', '=', request.customerRef)
-        .executeTakeFirstOrThrow();
+      const customer = await customerOf(db, request);
       const signer = await deps.psd.signer(INDICIUM_KEY_LABEL);
       const issuedAt = Math.floor((request.answeredAt ?? deps.clock()).getTime() / 1000);
       const base = {
         transactionId: request.id,
         operatorId: deps.operatorId,
         merchantId: request.merchantId,
-        customer: alias.pseudonym,
+        customer: customer.pseudonym,
         currency: request.currency,
         issuedAt,
         itemsHash: request.itemsHash,
@@ -101,7 +96,8 @@ export function createFulfilmentService(deps: FulfilmentDeps): FulfilmentService
           id,
           request_id: request.id,
           merchant_id: request.merchantId,
-          customer_id: customerId,
+          customer_id: customer.customerId,
+          customer_operator_id: customer.operatorId,
           kind,
           status,
           data: JSON.stringify(data),
@@ -229,4 +225,28 @@ export function createFulfilmentService(deps: FulfilmentDeps): FulfilmentService
     },
     trustList,
   };
+}
+
+/**
+ * How the items name the customer: always by the pseudonym the merchant sees,
+ * never by her id. Hers here: her alias's pseudonym, and her party id on the
+ * row. At another operator: the pseudonym that operator relayed with her
+ * (signed) answer, and its id.
+ */
+async function customerOf(
+  db: Kysely<Schema>,
+  request: PurchaseRequest,
+): Promise<{ pseudonym: string; customerId: string | null; operatorId: string | null }> {
+  if (request.customerId !== null) {
+    const alias = await db
+      .selectFrom('customer_aliases')
+      .select('pseudonym')
+      .where('alias', '=', request.customerRef)
+      .executeTakeFirstOrThrow();
+    return { pseudonym: alias.pseudonym, customerId: request.customerId, operatorId: null };
+  }
+  const pseudonym = request.cross?.customerPseudonym;
+  if (!request.cross || !pseudonym)
+    throw new Error(`assertion: affirmed request ${request.id} has no customer and no relayed pseudonym`);
+  return { pseudonym, customerId: null, operatorId: request.cross.peerOperatorId };
 }

@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
+import { type TSchema, Type } from 'typebox';
 import type { HttpApp } from '../http/app.ts';
 import { SECURITY } from '../http/docs.ts';
 import { errorResponses } from '../http/envelope.ts';
@@ -94,19 +94,21 @@ export function registerPasskeyRoutes(
       return reply.code(201).send(result);
     },
   );
+  // The two steps of answering with a passkey: same caller, same request, same refusals.
+  const onRequestRoute = <Body extends TSchema>(summary: string, body: Body) => ({
+    onRequest: party,
+    schema: {
+      summary,
+      tags,
+      security,
+      params: IdParams,
+      body,
+      response: errorResponses(400, 401, 403, 404, 409),
+    },
+  });
   app.post(
     '/v1/purchase-requests/:id/passkey-options',
-    {
-      onRequest: party,
-      schema: {
-        summary: 'A WebAuthn challenge bound to this request and decision',
-        tags,
-        security,
-        params: IdParams,
-        body: DecisionBody,
-        response: errorResponses(400, 401, 403, 404, 409),
-      },
-    },
+    onRequestRoute('A WebAuthn challenge bound to this request and decision', DecisionBody),
     async (request, reply) => {
       const result = await deps.passkeys.affirmationOptions(
         partyOf(request),
@@ -120,17 +122,7 @@ export function registerPasskeyRoutes(
   );
   app.post(
     '/v1/purchase-requests/:id/passkey-answer',
-    {
-      onRequest: party,
-      schema: {
-        summary: 'Affirm or decline with a passkey assertion',
-        tags,
-        security,
-        params: IdParams,
-        body: AuthenticationResponseBody,
-        response: errorResponses(400, 401, 403, 404, 409),
-      },
-    },
+    onRequestRoute('Affirm or decline with a passkey assertion', AuthenticationResponseBody),
     async (request, reply) => {
       const result = await deps.passkeys.answer(
         partyOf(request),

@@ -5,9 +5,11 @@ import { interopAccountId } from '../mta/model.ts';
 import type { Party } from '../parties/model.ts';
 import { inTransaction } from '../parties/transaction.ts';
 import { enqueueWebhook } from '../webhooks/outbox.ts';
+import { resolveAlias } from './aliases.ts';
 import { enqueueAnswerRelay } from './cross/relay.ts';
 import type { RequestError } from './errors.ts';
 import { type AffirmationBody, type PurchaseRequest, requestFee } from './model.ts';
+import { answerWebhook } from './notify.ts';
 import { findRequestRow, toRequest } from './repository.ts';
 import type { RequestsDeps } from './service.ts';
 
@@ -117,17 +119,7 @@ async function answerLocal(
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await enqueueWebhook(
-      trx,
-      {
-        id: `${id}.declined`,
-        merchantId: row.merchant_id,
-        url: merchant.webhookUrl,
-        type: 'purchase_request.declined',
-        data: { requestId: id, merchantRequestId: row.merchant_request_id },
-      },
-      now,
-    );
+    await enqueueWebhook(trx, answerWebhook(row, merchant.webhookUrl, null), now);
     return toRequest(declined, now);
   }
   const fee = requestFee(row.amount_minor);
@@ -169,27 +161,7 @@ async function answerLocal(
     .where('id', '=', id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  await enqueueWebhook(
-    trx,
-    {
-      id: `${id}.paid`,
-      merchantId: row.merchant_id,
-      url: merchant.webhookUrl,
-      type: 'purchase_request.paid',
-      data: {
-        requestId: id,
-        merchantRequestId: row.merchant_request_id,
-        transferId,
-        amountMinor: row.amount_minor.toString(),
-        feeMinor: fee.toString(),
-        creditedMinor: (row.amount_minor - fee).toString(),
-        currency: row.currency,
-        itemsHash: row.items_hash,
-        affirmedAt: now.toISOString(),
-      },
-    },
-    now,
-  );
+  await enqueueWebhook(trx, answerWebhook(row, merchant.webhookUrl, { feeMinor: fee, affirmedAt: now }), now);
   return toRequest(affirmed, now);
 }
 
@@ -208,6 +180,8 @@ async function answerCross(
     throw new Error(`assertion: ${row.id} is not a cross-operator request`);
   const chargeMinor = BigInt(row.charge_minor);
   const transferId = `rtp:${row.id}`;
+  const alias = await resolveAlias(trx, row.customer_ref);
+  if (alias?.customer_id !== customer.id) throw new Error(`assertion: ${row.id} names an alias not hers`);
   if (input.decision === 'affirm') {
     const results = await deps.ledger.createTransfers(
       [
@@ -254,6 +228,7 @@ async function answerCross(
       itemsHash: row.items_hash,
       answeredAt: now.toISOString(),
       method: input.method,
+      customerPseudonym: alias.pseudonym,
       customerAnswer: input.evidence,
     },
     now,

@@ -108,6 +108,8 @@ export interface CrossOperatorSide {
   readonly chargeCurrency: string;
   /** Customer currency (base) -> merchant currency (quote), as the merchant's operator quoted it. */
   readonly rate: Rate;
+  /** At the merchant's operator, once she answered: how her operator names her to the merchant. */
+  readonly customerPseudonym: string | null;
 }
 
 export function requestFee(amountMinor: bigint): bigint {

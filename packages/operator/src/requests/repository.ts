@@ -39,6 +39,7 @@ function crossSideOf(row: Row): CrossOperatorSide | null {
     chargeMinor: BigInt(row.charge_minor),
     chargeCurrency: row.charge_currency,
     rate: rateFromText(row.rate),
+    customerPseudonym: row.customer_pseudonym,
   };
 }
 

@@ -1,4 +1,10 @@
-import { type SigningKey, signMessage, toCustomerCharge } from '@tallystick/protocol';
+import {
+  type SigningKey,
+  signMessage,
+  toCustomerCharge,
+  trustResolver,
+  verifyIndicium,
+} from '@tallystick/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RTP_ANSWER_PATH } from '../../src/requests/cross/model.ts';
 import {
@@ -25,6 +31,7 @@ describe('request-to-pay across operators: SEK customer at op-a, EUR merchant at
   let opB: TradingNode;
   let customer: PartyHandle;
   let ref: string;
+  let aliasName: string;
 
   beforeAll(async () => {
     world = await startCrossOperatorWorld(clock);
@@ -32,7 +39,8 @@ describe('request-to-pay across operators: SEK customer at op-a, EUR merchant at
     customer = await opA.customer(1_000_000n);
     const alias = await opA.request('POST', '/v1/customer-aliases', { apiKey: customer.apiKey });
     expect(alias.status).toBe(201);
-    ref = `${alias.body.alias}@op-a`;
+    aliasName = alias.body.alias;
+    ref = `${aliasName}@op-a`;
   });
   afterAll(async () => {
     await world?.close();
@@ -193,6 +201,92 @@ describe('request-to-pay across operators: SEK customer at op-a, EUR merchant at
     expect(await opA.posted('op.op-a.interop.op-b.SEK')).toBe(0n);
     expect(await opB.posted('op.op-b.interop.op-a.SEK')).toBe(0n);
     await expectZeroSums();
+  });
+
+  it('op-b issues the items for her, named by the pseudonym op-a relayed: they verify offline', async () => {
+    const day = clock.now().toISOString().slice(0, 10);
+    const ticket = {
+      kind: 'ticket',
+      description: 'Concert, stalls',
+      quantity: 1,
+      unitPriceMinor: '4501',
+      entry: {
+        event: 'Concert',
+        seat: 'B7',
+        validFrom: `${day}T00:00:00Z`,
+        validUntil: new Date(Date.parse(`${day}T00:00:00Z`) + 2 * 86_400_000).toISOString(),
+      },
+    };
+    const submitted = await submit('order-items', { items: [ticket] });
+    expect(submitted.status).toBe(201);
+    const id = submitted.body.id;
+    const view = await pendingAtA(id);
+    const answered = await opA.request('POST', `/v1/purchase-requests/${id}/answer`, {
+      apiKey: customer.apiKey,
+      body: { jws: await affirmation(view) },
+    });
+    expect(answered.body.status).toBe('affirmed');
+
+    const res = await opB.request('GET', `/v1/purchase-requests/${id}/items`, { apiKey: world.shop.apiKey });
+    expect(res.status).toBe(200);
+    // biome-ignore lint/suspicious/noExplicitAny: item views
+    const byKind = (k: string) => res.body.items.filter((i: any) => i.kind === k);
+    expect([byKind('ticket'), byKind('indicium'), byKind('certificate')].map((l) => l.length)).toEqual([
+      1, 1, 1,
+    ]);
+    const { pseudonym } = await opA.db.kysely
+      .selectFrom('customer_aliases')
+      .select('pseudonym')
+      .where('alias', '=', aliasName)
+      .executeTakeFirstOrThrow();
+    const trust = (await opB.request('GET', '/v1/trust-list')).body;
+    for (const item of [...byKind('ticket'), ...byKind('indicium'), ...byKind('certificate')]) {
+      const verified = await verifyIndicium(item.indicium, {
+        resolveKey: trustResolver(trust),
+        text: item.text,
+      });
+      if (typeof verified === 'string') throw new Error(`${item.id} did not verify: ${verified}`);
+      expect(verified.issuer).toBe('op-b');
+      expect(verified.particulars).toMatchObject({
+        transactionId: id,
+        merchantId: world.shop.id,
+        customer: pseudonym,
+      });
+    }
+    // Customers are anonymous to merchants: her id is nowhere in what op-b issued or keeps.
+    const rows = await opB.db.kysely
+      .selectFrom('fulfilment_items')
+      .selectAll()
+      .where('request_id', '=', id)
+      .execute();
+    expect(rows.map((r) => [r.customer_id, r.customer_operator_id])).toEqual(rows.map(() => [null, 'op-a']));
+    expect(JSON.stringify(res.body)).not.toContain(customer.id);
+    const pay = byKind('indicium')[0];
+    const flipped =
+      pay.indicium.slice(0, 40) + (pay.indicium[40] === 'A' ? 'B' : 'A') + pay.indicium.slice(41);
+    expect(typeof (await verifyIndicium(flipped, { resolveKey: trustResolver(trust) }))).toBe('string');
+
+    const pdf = await fetch(`${opB.url}/v1/items/${pay.id}/receipt.pdf`, {
+      headers: { authorization: `Bearer ${world.shop.apiKey}` },
+    });
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    const gate = (indicium: string) =>
+      opB.request('POST', '/v1/tickets/check-in', { apiKey: world.shop.apiKey, body: { indicium } });
+    expect((await gate(byKind('ticket')[0].indicium)).body.admitted).toBe(true);
+    expect((await gate(byKind('ticket')[0].indicium)).body.error?.code).toBe('ticket_already_used');
+    // Asking again issues nothing new; her own operator has nothing to issue and says so plainly.
+    const again = await opB.request('GET', `/v1/purchase-requests/${id}/items`, {
+      apiKey: world.shop.apiKey,
+    });
+    expect(again.body.items.map((i: { id: string }) => i.id)).toEqual(
+      res.body.items.map((i: { id: string }) => i.id),
+    );
+    const atA = await opA.request('GET', `/v1/purchase-requests/${id}/items`, { apiKey: customer.apiKey });
+    expect([atA.status, atA.body.items]).toEqual([200, []]);
   });
 
   it('a decline travels back to the merchant and moves no money', async () => {

@@ -1,4 +1,5 @@
-import { AFFIRMATION_MESSAGE_TYPE, PURCHASE_REQUEST_MESSAGE_TYPE } from '@tallystick/operator';
+import { resolve } from 'node:path';
+import { PURCHASE_REQUEST_MESSAGE_TYPE } from '@tallystick/operator';
 import { signMessage } from '@tallystick/protocol';
 import type { CliIo } from '../../io.ts';
 import { EXIT_FAILURE, EXIT_OK } from '../../io.ts';
@@ -8,12 +9,14 @@ import { type LocalNetwork, startLocalNetwork } from '../../network/network.ts';
 import { registerCustomer, registerMerchant } from '../../network/parties.ts';
 import { formatMoney } from '../money.ts';
 import { createNarrator, type Narrator, QUIET } from '../print.ts';
+import { signAffirmation } from './affirmation.ts';
+import { defaultArtefactsDir, fetchIssuedItems, printArtefacts, publishArtefacts } from './artefacts.ts';
 import { listenBoxOffice } from './box-office.ts';
+import { AMOUNT_MINOR, itemsOf } from './flow.ts';
 import { partyClient } from './http.ts';
 
 export const REQUEST_TO_PAY_CROSS = 'request-to-pay-cross';
 const CUSTOMER_CREDIT_MINOR = 100_000n;
-const AMOUNT_MINOR = '4500';
 const REQUEST_TTL_MS = 600_000;
 const WEBHOOK_WAIT_MS = 15_000;
 
@@ -31,24 +34,36 @@ interface CrossView {
 }
 
 /**
- * `tally demo --scenario request-to-pay-cross [--json]`: the box office at
+ * `tally demo --scenario request-to-pay-cross [--artefacts-dir <dir>] [--json]`: the box office at
  * op-b (EUR) asks a customer of op-a (SEK) to pay. op-b forwards the request
  * with its quoted rate, op-a shows it and debits her in SEK (rounded up), op-b
  * credits the box office in EUR less its fee and tells it by signed webhook;
- * the two operators' interop accounts hold the debt until settlement.
+ * the two operators' interop accounts hold the debt until settlement. op-b
+ * issues the items (signed by its PSD key, naming her by the pseudonym op-a
+ * relayed); they are written to disk and checked as `tally verify` reads them.
  */
-export async function requestToPayCrossDemo(options: { readonly json: boolean }, io: CliIo): Promise<number> {
+export async function requestToPayCrossDemo(
+  options: { readonly json: boolean; readonly artefactsDir?: string | undefined },
+  io: CliIo,
+): Promise<number> {
   const network = await startLocalNetwork({ storage: { kind: 'memory' }, basePort: 0, logLevel: 'silent' });
   try {
-    const report = await runCross(network, options.json ? QUIET : createNarrator(io.out));
+    const { report, artefacts } = await runCross(network, options.json ? QUIET : createNarrator(io.out));
+    const dir = resolve(options.artefactsDir ?? defaultArtefactsDir(new Date()));
+    const { paths, verification, valid } = await publishArtefacts(dir, artefacts);
     const books = {
       [CUSTOMER_OPERATOR.id]: (await checkLedger(network.customerOperator.node.db.kysely)).balanced,
       [MERCHANT_OPERATOR.id]: (await checkLedger(network.merchantOperator.node.db.kysely)).balanced,
     };
-    const ok = Object.values(books).every(Boolean) && report.webhook.applied === 1;
-    if (options.json) io.out(JSON.stringify({ ...report, ledgerBalanced: books }, null, 2));
+    const ok = Object.values(books).every(Boolean) && report.webhook.applied === 1 && valid;
+    const result = { ...report, artefacts: paths, verification, ledgerBalanced: books };
+    if (options.json) io.out(JSON.stringify(result, null, 2));
+    else printArtefacts(io, paths, verification);
     if (!ok) {
-      io.err('tally: the books do not balance or the webhook was not applied once (a bug: please report it)');
+      io.err(
+        'tally: the books do not balance, the webhook was not applied once, or the issued items did not verify ' +
+          '(a bug: please report it)',
+      );
       return EXIT_FAILURE;
     }
     return EXIT_OK;
@@ -95,10 +110,7 @@ async function runCross(network: LocalNetwork, say: Narrator) {
         amountMinor: AMOUNT_MINOR,
         currency: MERCHANT_OPERATOR.currency,
         description: 'Tally Live: two tickets and a programme',
-        items: [
-          { kind: 'goods', description: 'Tally Live tickets', quantity: 2, unitPriceMinor: '2000' },
-          { kind: 'goods', description: 'Programme', quantity: 1, unitPriceMinor: '500' },
-        ],
+        items: itemsOf(now),
         expiresAt: new Date(now.getTime() + REQUEST_TTL_MS).toISOString(),
       },
     });
@@ -120,22 +132,7 @@ async function runCross(network: LocalNetwork, say: Narrator) {
       merchant: (await balanceOf(opB.node.db.kysely, merchant.accountId, MERCHANT_OPERATOR.currency))
         .postedMinor,
     };
-    const affirmation = await signMessage(customer.key, {
-      mty: AFFIRMATION_MESSAGE_TYPE,
-      iss: customer.id,
-      aud: opA.spec.id,
-      nowMs: network.clock.now().getTime(),
-      body: {
-        requestId: shown.id,
-        decision: 'affirm',
-        amountMinor: shown.amountMinor,
-        currency: shown.currency,
-        merchantId: shown.merchantId,
-        itemsHash: shown.itemsHash,
-        chargeMinor: shown.chargeMinor,
-        chargeCurrency: shown.chargeCurrency,
-      },
-    });
+    const affirmation = await signAffirmation(customer, opA.spec.id, shown, network.clock.now().getTime());
     const affirmed = await asCustomer.json<CrossView>('POST', `/v1/purchase-requests/${shown.id}/answer`, {
       jws: affirmation,
     });
@@ -159,7 +156,14 @@ async function runCross(network: LocalNetwork, say: Narrator) {
         await balanceOf(opB.node.db.kysely, 'op.op-b.interop.op-a.SEK', 'SEK')
       ).postedMinor.toString(),
     };
-    return {
+
+    say.step(
+      `Fulfilment: ${opB.spec.id} issues the items, naming her by the pseudonym ${opA.spec.id} relayed`,
+    );
+    // She is no party at op-b: the box office fetches what it hands her.
+    const { items, artefacts } = await fetchIssuedItems(asMerchant, request.id);
+    for (const item of items) say.detail(`${item.kind.padEnd(11)} ${item.id}`);
+    const report = {
       scenario: REQUEST_TO_PAY_CROSS,
       customer: { operatorId: opA.spec.id, id: customer.id, customerRef },
       merchant: { operatorId: opB.spec.id, id: merchant.id, webhookUrl: boxOffice.endpointUrl },
@@ -180,7 +184,9 @@ async function runCross(network: LocalNetwork, say: Narrator) {
         interopPostedMinor: interop,
       },
       webhook: delivery,
+      items,
     };
+    return { report, artefacts };
   } finally {
     await boxOffice.close();
   }

@@ -1,4 +1,4 @@
-import { AFFIRMATION_MESSAGE_TYPE, PURCHASE_REQUEST_MESSAGE_TYPE } from '@tallystick/operator';
+import { PURCHASE_REQUEST_MESSAGE_TYPE } from '@tallystick/operator';
 import { signMessage, type TrustList } from '@tallystick/protocol';
 import { balanceOf } from '../../network/ledger.ts';
 import { HOST, MERCHANT_OPERATOR } from '../../network/model.ts';
@@ -6,6 +6,8 @@ import type { LocalNetwork } from '../../network/network.ts';
 import { registerCustomer, registerMerchant } from '../../network/parties.ts';
 import { formatMoney } from '../money.ts';
 import type { Narrator } from '../print.ts';
+import { signAffirmation } from './affirmation.ts';
+import { fetchIssuedItems, type IssuedItem, type RequestToPayArtefacts } from './artefacts.ts';
 import { listenBoxOffice, type WebhookDelivery } from './box-office.ts';
 import { CallError, partyClient } from './http.ts';
 
@@ -16,7 +18,7 @@ const REQUEST_TTL_MS = 600_000;
 const WEBHOOK_WAIT_MS = 15_000;
 
 /** Two tickets for tonight's show and a programme: 45.00 EUR. */
-function itemsOf(now: Date) {
+export function itemsOf(now: Date) {
   const day = now.toISOString().slice(0, 10);
   return [
     {
@@ -35,7 +37,7 @@ function itemsOf(now: Date) {
     { kind: 'goods', description: 'Programme', quantity: 1, unitPriceMinor: '500' },
   ];
 }
-const AMOUNT_MINOR = '4500';
+export const AMOUNT_MINOR = '4500';
 
 interface RequestView {
   readonly id: string;
@@ -50,14 +52,6 @@ interface RequestView {
   readonly transferId: string | null;
   readonly feeMinor: string | null;
   readonly answeredAt: string | null;
-}
-
-export interface IssuedItem {
-  readonly id: string;
-  readonly kind: string;
-  readonly status: string;
-  readonly indicium: string | null;
-  readonly text: string | null;
 }
 
 /** What the demo reports; amounts are decimal strings of minor units, as on the wire. */
@@ -84,16 +78,6 @@ export interface RequestToPayReport {
   readonly webhook: WebhookDelivery & { readonly attempts: number; readonly deliveredAt: string | null };
   readonly items: readonly IssuedItem[];
   readonly ticketCheckIn: { readonly first: string; readonly second: string };
-}
-
-/** What the demo writes to disk beside the report. */
-export interface RequestToPayArtefacts {
-  readonly indicium: string;
-  readonly text: string;
-  readonly qrPng: Buffer;
-  readonly dataMatrixPng: Buffer;
-  readonly receiptPdf: Buffer;
-  readonly trustList: TrustList;
 }
 
 /**
@@ -163,20 +147,7 @@ export async function runRequestToPay(
     const pending = await asCustomer.json<{ requests: RequestView[] }>('GET', '/v1/purchase-requests');
     const shown = pending.requests.find((r) => r.id === request.id);
     if (!shown) throw new Error(`assertion: ${request.id} is pending for the customer`);
-    const affirmationJws = await signMessage(customer.key, {
-      mty: AFFIRMATION_MESSAGE_TYPE,
-      iss: customer.id,
-      aud: op.spec.id,
-      nowMs: network.clock.now().getTime(),
-      body: {
-        requestId: shown.id,
-        decision: 'affirm',
-        amountMinor: shown.amountMinor,
-        currency: shown.currency,
-        merchantId: shown.merchantId,
-        itemsHash: shown.itemsHash,
-      },
-    });
+    const affirmationJws = await signAffirmation(customer, op.spec.id, shown, network.clock.now().getTime());
     const affirmed = await asCustomer.json<RequestView>(
       'POST',
       `/v1/purchase-requests/${request.id}/answer`,
@@ -200,13 +171,8 @@ export async function runRequestToPay(
     );
 
     say.step('Fulfilment: op-b issues tickets, a signed payment indicium and a transaction certificate');
-    const { items } = await asCustomer.json<{ items: IssuedItem[] }>(
-      'GET',
-      `/v1/purchase-requests/${request.id}/items`,
-    );
+    const { items, artefacts } = await fetchIssuedItems(asCustomer, request.id);
     for (const item of items) say.detail(`${item.kind.padEnd(11)} ${item.id}`);
-    const payment = items.find((i) => i.kind === 'indicium');
-    if (!payment?.indicium || !payment.text) throw new Error('assertion: a payment indicium was issued');
     const ticket = items.find((i) => i.kind === 'ticket');
     const checkIn = async () => {
       try {
@@ -221,14 +187,6 @@ export async function runRequestToPay(
     say.detail(
       `at the gate: ticket ${ticket?.id} ${ticketCheckIn.first}; shown again: ${ticketCheckIn.second}`,
     );
-    const artefacts: RequestToPayArtefacts = {
-      indicium: payment.indicium,
-      text: payment.text,
-      qrPng: await asCustomer.bytes(`/v1/items/${payment.id}/qr.png`),
-      dataMatrixPng: await asCustomer.bytes(`/v1/items/${payment.id}/datamatrix.png`),
-      receiptPdf: await asCustomer.bytes(`/v1/items/${payment.id}/receipt.pdf`),
-      trustList: await anyone.json<TrustList>('GET', '/v1/trust-list'),
-    };
     const after = await balances();
     const report: RequestToPayReport = {
       scenario: 'request-to-pay',

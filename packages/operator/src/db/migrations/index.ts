@@ -12,6 +12,9 @@ import { fundingInstruments013 } from './013-funding-instruments.ts';
 import { settlement020 } from './020-settlement.ts';
 import { billingWebhooks021 } from './021-billing-webhooks.ts';
 import { rtpCrossOperatorPasskeys030 } from './030-rtp-cross-operator-passkeys.ts';
+import { deferredLedgerReferences031 } from './031-deferred-ledger-references.ts';
+import { ledgerUnlimitedAccountsUnlocked032 } from './032-ledger-unlimited-accounts-unlocked.ts';
+import { rtpCrossFulfilment033 } from './033-rtp-cross-fulfilment.ts';
 
 /** Every migration, in order. Names sort lexically; never rename or edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +31,7 @@ export const migrations: Record<string, Migration> = {
   '020-settlement': settlement020,
   '021-billing-webhooks': billingWebhooks021,
   '030-rtp-cross-operator-passkeys': rtpCrossOperatorPasskeys030,
+  '031-deferred-ledger-references': deferredLedgerReferences031,
+  '032-ledger-unlimited-accounts-unlocked': ledgerUnlimitedAccountsUnlocked032,
+  '033-rtp-cross-fulfilment': rtpCrossFulfilment033,
 };

@@ -9,6 +9,7 @@ import { inTransaction } from '../../parties/transaction.ts';
 import { enqueueWebhook } from '../../webhooks/outbox.ts';
 import type { RequestError } from '../errors.ts';
 import { type PurchaseRequest, requestFee } from '../model.ts';
+import { answerWebhook } from '../notify.ts';
 import { findRequestRow, toRequest } from '../repository.ts';
 import type { RequestsDeps } from '../service.ts';
 import type { CrossDeps } from './deps.ts';
@@ -81,12 +82,14 @@ export async function applyAnswerRelay(
         answer_jws: jws,
         answer_method: body.method,
         answered_at: now,
+        customer_pseudonym: body.customerPseudonym,
         ...(fee !== null ? { transfer_id: `rtp:${row.id}`, fee_minor: fee } : {}),
       })
       .where('id', '=', row.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    await enqueueWebhook(trx, webhookOf(row, merchant.endpointUrl as string, body, fee, now), now);
+    const paid = fee === null ? null : { feeMinor: fee, affirmedAt: now };
+    await enqueueWebhook(trx, answerWebhook(row, merchant.endpointUrl as string, paid), now);
     return toRequest(updated, now);
   });
   if (typeof result !== 'string' && result.status === 'affirmed') await deps.onAffirmed?.(result);
@@ -151,35 +154,4 @@ async function book(
   const failed = results.find((r) => !r.ok);
   // Operator accounts are unlimited and a merchant account only takes credits: a failure here is a bug.
   if (failed && !failed.ok) throw new Error(`assertion: booking ${failed.id} failed: ${failed.error}`);
-}
-
-function webhookOf(row: Row, url: string, body: AnswerRelayBody, fee: bigint | null, now: Date) {
-  const common = { requestId: row.id, merchantRequestId: row.merchant_request_id };
-  if (fee === null)
-    return {
-      id: `${row.id}.declined`,
-      merchantId: row.merchant_id,
-      url,
-      type: 'purchase_request.declined',
-      data: common,
-    };
-  return {
-    id: `${row.id}.paid`,
-    merchantId: row.merchant_id,
-    url,
-    type: 'purchase_request.paid',
-    data: {
-      ...common,
-      transferId: `rtp:${row.id}`,
-      amountMinor: row.amount_minor.toString(),
-      feeMinor: fee.toString(),
-      creditedMinor: (row.amount_minor - fee).toString(),
-      currency: row.currency,
-      itemsHash: row.items_hash,
-      affirmedAt: now.toISOString(),
-      customerOperatorId: row.customer_operator_id,
-      chargeMinor: body.chargeMinor,
-      chargeCurrency: body.chargeCurrency,
-    },
-  };
 }

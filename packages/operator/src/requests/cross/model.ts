@@ -55,6 +55,11 @@ export const AnswerRelayBody = Type.Object(
     itemsHash: Type.String({ pattern: '^[a-f0-9]{64}$' }),
     answeredAt: Type.String({ format: 'date-time' }),
     method: Type.Union([Type.Literal('jws'), Type.Literal('webauthn')]),
+    /**
+     * Who she is to the merchant: the pseudonym of the alias she gave, never
+     * her id. The merchant's operator names her by it on the items it issues.
+     */
+    customerPseudonym: Token,
     /** The customer's own signed answer, kept for non-repudiation (her operator vouches for it). */
     customerAnswer: Type.String({ minLength: 1, maxLength: 65_536 }),
   },
