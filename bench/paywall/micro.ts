@@ -5,30 +5,14 @@
  * under `node --import tsx --cpu-prof`). For finding waste; `bench:paywall`
  * is the measure that counts.
  */
-import { createMemoryMerchantStore, createMerchant, createPaywall } from '@tallystick/merchant';
-import { generateSigningKey } from '@tallystick/protocol';
-import { CURRENCY, MERCHANT_ID, MTA_ID, OFFER_ID, PATH, PRICE_MINOR, ROUTE } from './model.ts';
+import { createBenchPaywall } from './merchant-side.ts';
+import { PATH } from './model.ts';
 import { openBenchSessions } from './wallet-side.ts';
 
 const COUNT = Number(process.env.MICRO_COUNT ?? 50_000);
 const LANES = Number(process.env.MICRO_LANES ?? 32);
 const sessions = await openBenchSessions({ lanes: LANES, chainLength: Math.ceil((4 * COUNT) / LANES) + 10 });
-const document = { operatorId: MTA_ID, currency: CURRENCY, keys: [sessions.mtaPublicJwk] };
-const merchant = createMerchant({
-  merchantId: MERCHANT_ID,
-  operatorId: MTA_ID,
-  mtaBaseUrl: 'http://mta.invalid',
-  apiKey: 'tsk_bench',
-  merchantKey: await generateSigningKey('ES256'),
-  store: createMemoryMerchantStore(),
-  fetch: async () => Response.json(document),
-});
-for (const information of sessions.informations) await merchant.handleInformation({ information });
-const paywall = createPaywall(merchant, {
-  currency: CURRENCY,
-  offerId: OFFER_ID,
-  routes: { [ROUTE]: { price: { amountMinor: PRICE_MINOR, currency: CURRENCY } } },
-});
+const paywall = await createBenchPaywall(sessions.mtaPublicJwk, sessions.informations);
 
 /** The request as an adapter hands it over (a class: no closure per request). */
 class BenchRequest {

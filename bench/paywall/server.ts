@@ -5,26 +5,10 @@
  */
 
 import { performance } from 'node:perf_hooks';
-import {
-  createMemoryMerchantStore,
-  createMerchant,
-  createPaywall,
-  fastifyPaywall,
-} from '@tallystick/merchant';
-import { generateSigningKey } from '@tallystick/protocol';
+import { fastifyPaywall } from '@tallystick/merchant';
 import Fastify from 'fastify';
-import {
-  BODY,
-  CURRENCY,
-  MERCHANT_ID,
-  MTA_ID,
-  OFFER_ID,
-  PATH,
-  PRICE_MINOR,
-  ROUTE,
-  type ToRunner,
-  type ToServer,
-} from './model.ts';
+import { createBenchPaywall } from './merchant-side.ts';
+import { BODY, PATH, type ToRunner, type ToServer } from './model.ts';
 
 const send = (message: ToRunner) => process.send?.(message);
 
@@ -48,26 +32,14 @@ process.on('message', (message: ToServer) => {
 });
 
 async function setup(message: Extract<ToServer, { type: 'setup' }>): Promise<void> {
-  const document = { operatorId: MTA_ID, currency: CURRENCY, keys: [message.mtaPublicJwk] };
-  const merchant = createMerchant({
-    merchantId: MERCHANT_ID,
-    operatorId: MTA_ID,
-    mtaBaseUrl: 'http://mta.invalid',
-    apiKey: 'tsk_bench',
-    merchantKey: await generateSigningKey('ES256'),
-    store: createMemoryMerchantStore(),
-    fetch: async () => Response.json(document),
-  });
-  for (const information of message.informations) await merchant.handleInformation({ information });
-  const paywall = createPaywall(merchant, {
-    currency: CURRENCY,
-    offerId: OFFER_ID,
-    routes: { [ROUTE]: { price: { amountMinor: PRICE_MINOR, currency: CURRENCY } } },
+  const paywall = await createBenchPaywall(
+    message.mtaPublicJwk,
+    message.informations,
     // BENCH_VOUCHER_VERIFY=inline|threadpool overrides the paywall's default, to compare the two.
-    ...(process.env.BENCH_VOUCHER_VERIFY
+    process.env.BENCH_VOUCHER_VERIFY
       ? { voucherVerifyOnThreadPool: process.env.BENCH_VOUCHER_VERIFY === 'threadpool' }
-      : {}),
-  });
+      : {},
+  );
   const unpaid = Fastify();
   unpaid.get(PATH, async () => BODY);
   const paid = Fastify();

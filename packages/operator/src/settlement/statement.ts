@@ -72,13 +72,11 @@ export interface Verified<B> {
   readonly body: B;
 }
 
-/** Verifies a settlement message of `type` addressed to us, then parses its body. */
-export async function verifyStatement(
-  jws: string,
-  type: string,
-  deps: { readonly resolveKey: KeyResolver; readonly operatorId: string; readonly nowMs: number },
-): Promise<Verified<StatementBody> | SettlementError> {
-  const claims = await verifiedOrCode(() =>
+type VerifyDeps = { readonly resolveKey: KeyResolver; readonly operatorId: string; readonly nowMs: number };
+
+/** Signature, type, audience and time of a settlement message addressed to us; its body is still unparsed. */
+function verifySettlementMessage(jws: string, type: string, deps: VerifyDeps) {
+  return verifiedOrCode(() =>
     verifyMessage(jws, {
       resolveKey: deps.resolveKey,
       expectedType: type,
@@ -86,6 +84,15 @@ export async function verifyStatement(
       nowMs: deps.nowMs,
     }),
   );
+}
+
+/** Verifies a settlement message of `type` addressed to us, then parses its body. */
+export async function verifyStatement(
+  jws: string,
+  type: string,
+  deps: VerifyDeps,
+): Promise<Verified<StatementBody> | SettlementError> {
+  const claims = await verifySettlementMessage(jws, type, deps);
   if (typeof claims === 'string') return claims;
   const body = parseStatement(claims.body);
   return body ? { issuer: claims.iss, body } : 'settlement_statement_invalid';
@@ -94,16 +101,9 @@ export async function verifyStatement(
 export async function verifySettleNotice(
   jws: string,
   type: string,
-  deps: { readonly resolveKey: KeyResolver; readonly operatorId: string; readonly nowMs: number },
+  deps: VerifyDeps,
 ): Promise<Verified<SettleNoticeBody> | SettlementError> {
-  const claims = await verifiedOrCode(() =>
-    verifyMessage(jws, {
-      resolveKey: deps.resolveKey,
-      expectedType: type,
-      audience: deps.operatorId,
-      nowMs: deps.nowMs,
-    }),
-  );
+  const claims = await verifySettlementMessage(jws, type, deps);
   if (typeof claims === 'string') return claims;
   const b = claims.body as Record<string, unknown> | null;
   if (
