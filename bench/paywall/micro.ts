@@ -12,7 +12,14 @@ import { openBenchSessions } from './wallet-side.ts';
 const COUNT = Number(process.env.MICRO_COUNT ?? 50_000);
 const LANES = Number(process.env.MICRO_LANES ?? 32);
 const sessions = await openBenchSessions({ lanes: LANES, chainLength: Math.ceil((4 * COUNT) / LANES) + 10 });
-const paywall = await createBenchPaywall(sessions.mtaPublicJwk, sessions.informations);
+const paywall = await createBenchPaywall(
+  sessions.mtaPublicJwk,
+  sessions.informations,
+  // BENCH_VOUCHER_VERIFY=inline|threadpool, as in the HTTP bench's server.
+  process.env.BENCH_VOUCHER_VERIFY
+    ? { voucherVerifyOnThreadPool: process.env.BENCH_VOUCHER_VERIFY === 'threadpool' }
+    : {},
+);
 
 /** The request as an adapter hands it over (a class: no closure per request). */
 class BenchRequest {

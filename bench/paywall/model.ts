@@ -15,7 +15,7 @@ export type ToServer =
   | { type: 'report' }
   | { type: 'stop' };
 export type ToRunner =
-  | { type: 'ready'; unpaidUrl: string; paidUrl: string }
+  | { type: 'ready'; unpaidUrl: string; paidUrl: string; floorUrl: string }
   /**
    * Since the mark: milliseconds the server's event loop was busy (wall
    * time, including time the process was preempted) and the CPU

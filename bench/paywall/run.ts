@@ -18,7 +18,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const AMOUNT_FAST = Number(process.env.BENCH_AMOUNT ?? 60_000);
 const AMOUNT_VOUCHER = Math.round(AMOUNT_FAST / 3);
 
-type Variant = 'unpaid' | 'voucher' | 'hashChain';
+type Variant = 'unpaid' | 'voucher' | 'hashChain' | 'floor';
 /** The server's milliseconds during a run: event loop busy, CPU (all threads), of which kernel. */
 type Used = { busyMs: number; cpuMs: number; systemMs: number };
 
@@ -28,6 +28,8 @@ const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], 
     '--import',
     'tsx',
     ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    // BENCH_PERF_MAP=1: JIT symbols for `perf record -p <server pid>` (the pid is printed with BENCH_ONLY).
+    ...(process.env.BENCH_PERF_MAP ? ['--perf-basic-prof'] : []),
   ],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
@@ -49,6 +51,8 @@ const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject
  */
 async function measured<T>(work: () => Promise<T>): Promise<[T, Used]> {
   send({ type: 'mark' });
+  // On stderr, for attaching a profiler to the server for exactly one run (with BENCH_ONLY).
+  if (process.env.BENCH_ONLY) console.error(`measuring: server pid ${server.pid}`);
   const result = await work();
   const used = new Promise<Used>((resolve) => {
     onBusy = resolve;
@@ -65,10 +69,11 @@ try {
   );
   const sessions = await openBenchSessions({
     lanes: CONNECTIONS,
-    chainLength: Math.ceil(((ROUNDS + 1) * AMOUNT_FAST) / CONNECTIONS) + 100,
+    // Hash-chain headers for the hash-chain runs and as many for the floor runs (never paid).
+    chainLength: Math.ceil((2 * (ROUNDS + 1) * AMOUNT_FAST) / CONNECTIONS) + 100,
   });
   send({ type: 'setup', mtaPublicJwk: sessions.mtaPublicJwk, informations: sessions.informations });
-  const { unpaidUrl, paidUrl } = await reply;
+  const { unpaidUrl, paidUrl, floorUrl } = await reply;
 
   const run = async (variant: Variant, amount: number): Promise<LoadResult & Used> => {
     const perConnection = Math.floor(amount / CONNECTIONS);
@@ -82,24 +87,26 @@ try {
     const lanes = Array.from({ length: CONNECTIONS }, (_, c) =>
       headers.filter((_h, i) => i % CONNECTIONS === c),
     );
-    const [result, used] = await measured(() => load(paidUrl, lanes));
+    const [result, used] = await measured(() => load(variant === 'floor' ? floorUrl : paidUrl, lanes));
     return { ...result, ...used };
   };
+  // BENCH_ONLY=hashChain (or voucher, unpaid) runs one variant: for profiling, no ratios.
+  const only = process.env.BENCH_ONLY as Variant | undefined;
   // Warm-up: JIT, connection pools, the merchant's lanes.
-  await run('unpaid', AMOUNT_FAST / 4);
-  await run('hashChain', AMOUNT_FAST / 4);
-  await run('voucher', AMOUNT_VOUCHER / 4);
+  if (!only || only === 'unpaid') await run('unpaid', AMOUNT_FAST / 4);
+  if (!only || only === 'hashChain') await run('hashChain', AMOUNT_FAST / 4);
+  if (!only || only === 'voucher') await run('voucher', AMOUNT_VOUCHER / 4);
+  if (!only || only === 'floor') await run('floor', AMOUNT_FAST / 4);
 
   const voucherRatios: number[] = [];
   const hashChainRatios: number[] = [];
-  const rps: Record<Variant, number[]> = { unpaid: [], voucher: [], hashChain: [] };
+  const floorRatios: number[] = [];
+  const rps: Record<Variant, number[]> = { unpaid: [], voucher: [], hashChain: [], floor: [] };
   const orders: Variant[][] = [
-    ['unpaid', 'voucher', 'hashChain'],
-    ['hashChain', 'unpaid', 'voucher'],
-    ['voucher', 'hashChain', 'unpaid'],
+    ['unpaid', 'voucher', 'hashChain', 'floor'],
+    ['hashChain', 'floor', 'unpaid', 'voucher'],
+    ['voucher', 'floor', 'hashChain', 'unpaid'],
   ];
-  // BENCH_ONLY=hashChain (or voucher, unpaid) runs one variant: for profiling, no ratios.
-  const only = process.env.BENCH_ONLY as Variant | undefined;
   for (let round = 0; round < ROUNDS; round++) {
     const results = {} as Record<Variant, LoadResult>;
     for (const variant of (orders[round % orders.length] as Variant[]).filter((v) => !only || v === only)) {
@@ -117,6 +124,7 @@ try {
     if (only) continue;
     voucherRatios.push(results.voucher.rps / results.unpaid.rps);
     hashChainRatios.push(results.hashChain.rps / results.unpaid.rps);
+    floorRatios.push(results.floor.rps / results.unpaid.rps);
   }
   console.log(
     `load average after: ${loadavg()
@@ -131,6 +139,9 @@ try {
       hashChainRps: Math.round(median(rps.hashChain)),
       voucherRatio: round2(median(voucherRatios)),
       hashChainRatio: round2(median(hashChainRatios)),
+      // The x402 headers' own HTTP cost (the paid requests, no verification): the ceiling for any paywall.
+      floorRps: Math.round(median(rps.floor)),
+      floorRatio: round2(median(floorRatios)),
     }),
   );
 } finally {

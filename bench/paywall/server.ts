@@ -6,9 +6,20 @@
 
 import { performance } from 'node:perf_hooks';
 import { fastifyPaywall } from '@tallystick/merchant';
+import { PAYMENT_RESPONSE_HEADER } from '@tallystick/protocol';
 import Fastify from 'fastify';
 import { createBenchPaywall } from './merchant-side.ts';
 import { BODY, PATH, type ToRunner, type ToServer } from './model.ts';
+
+/**
+ * The `floor` app: no paywall, but it is sent the paid requests (with their
+ * `PAYMENT-SIGNATURE`) and answers with a `PAYMENT-RESPONSE` of a real
+ * receipt's size. What HTTP itself costs for the x402 headers, before any
+ * verification: no paywall can be faster than this.
+ */
+const FLOOR_RECEIPT = btoa(
+  '{"success":true,"transaction":"op-a.2.17","network":"tally:op-b","amount":"1","extra":{"seq":1234,"cumulativeMinor":"1234"}}',
+);
 
 const send = (message: ToRunner) => process.send?.(message);
 
@@ -45,9 +56,16 @@ async function setup(message: Extract<ToServer, { type: 'setup' }>): Promise<voi
   const paid = Fastify();
   await paid.register(fastifyPaywall(paywall));
   paid.get(PATH, async () => BODY);
-  const [unpaidUrl, paidUrl] = await Promise.all([
+  const floor = Fastify();
+  floor.addHook('onSend', (_request, reply, payload, next) => {
+    reply.header(PAYMENT_RESPONSE_HEADER, FLOOR_RECEIPT);
+    next(null, payload);
+  });
+  floor.get(PATH, async () => BODY);
+  const [unpaidUrl, paidUrl, floorUrl] = await Promise.all([
     unpaid.listen({ port: 0, host: '127.0.0.1' }),
     paid.listen({ port: 0, host: '127.0.0.1' }),
+    floor.listen({ port: 0, host: '127.0.0.1' }),
   ]);
-  send({ type: 'ready', unpaidUrl, paidUrl });
+  send({ type: 'ready', unpaidUrl, paidUrl, floorUrl });
 }

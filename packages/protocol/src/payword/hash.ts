@@ -52,6 +52,17 @@ export function hexToBytes32(hex: string): Uint8Array {
   return out;
 }
 
+/** 64 hex digits (already checked by `isHash32Hex`) into `out[at, at + 32)`: no allocation. */
+export function writeHex32(hex: string, out: Uint8Array, at: number): void {
+  for (let i = 0; i < 32; i++)
+    out[at + i] = (nibble(hex.charCodeAt(2 * i)) << 4) | nibble(hex.charCodeAt(2 * i + 1));
+}
+
+/** A lowercase hex digit's value (the caller checked the alphabet). */
+function nibble(c: number): number {
+  return c <= 0x39 ? c - 0x30 : c - 0x57;
+}
+
 export function bytesToHex(bytes: Uint8Array): string {
   let hex = '';
   for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
