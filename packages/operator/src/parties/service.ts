@@ -37,9 +37,29 @@ export interface PartiesService {
   setCreditLimit(input: CreditLimitInput): Promise<CreditLimitChange | PartyError>;
 }
 
+/**
+ * Party keys read so far, by kid, per service (so per operator database).
+ * Sound because a `party_keys` row is never updated or deleted: a kid names
+ * one public key of one party for good. A key revocation feature must drop
+ * this cache (or give up on it). Bounded: past the limit it starts over.
+ */
+const KEY_CACHE_ENTRIES_MAX = 10_000;
+
 export function createPartiesService(deps: PartiesDeps): PartiesService {
   const db = deps.db.kysely;
   const register = (input: RegistrationInput) => registerParty(deps, input);
+  const keys = new Map<string, PartyKey>();
+  const keyOf = async (kid: string): Promise<PartyKey | undefined> => {
+    const cached = keys.get(kid);
+    if (cached) return cached;
+    const found = await findKey(db, kid);
+    if (!found) return undefined;
+    // Shared by every later caller: frozen, so none can change what another sees.
+    const key = Object.freeze({ ...found, publicJwk: Object.freeze({ ...found.publicJwk }) });
+    if (keys.size >= KEY_CACHE_ENTRIES_MAX) keys.clear();
+    keys.set(kid, key);
+    return key;
+  };
   return {
     registerCustomer: (input) => register({ ...input, kind: 'customer', endpointUrl: null }),
     registerMerchant: (input) => register({ ...input, kind: 'merchant', creditLimitMinor: 0n }),
@@ -52,7 +72,7 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
       return found && secretMatches(apiKey, found.apiKeySha256) ? found.party : undefined;
     },
     async findKeyOf(partyId, kid) {
-      const key = await findKey(db, kid);
+      const key = await keyOf(kid);
       return key?.partyId === partyId ? key : undefined;
     },
     setCreditLimit: (input) => setCreditLimit(deps, input),
