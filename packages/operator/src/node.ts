@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import packageJson from '../package.json' with { type: 'json' };
 import { resolveAdminToken } from './config/admin-token.ts';
 import type { OperatorConfig } from './config/model.ts';
+import { hostDerivedPasskeyWarning } from './config/passkeys.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { createOperatorDirectory } from './federation/directory.ts';
 import { importOperatorPublicKey, loadOrCreateOperatorKey } from './federation/operator-key.ts';
@@ -39,6 +40,7 @@ export interface OperatorDeps {
     | 'ratesFile'
     | 'acquiringFee'
     | 'billingWebhook'
+    | 'passkeyRelyingParty'
   >;
   readonly db: Database;
   readonly adminToken: string;
@@ -130,6 +132,7 @@ export async function buildOperator(deps: OperatorDeps): Promise<Operator> {
     ...{ db: deps.db, ledger, parties, operatorId, currency, replayGuard, auth, clock },
     adminToken: deps.adminToken,
     ...(deps.requestToPay ? { options: deps.requestToPay } : {}),
+    ...(deps.config.passkeyRelyingParty ? { passkeyRelyingParty: deps.config.passkeyRelyingParty } : {}),
     federation: { directory, key, rates: rates.source, ...fetchOption },
   });
   await app.ready();
@@ -165,6 +168,8 @@ export async function startOperatorNode(
     const adminToken = await resolveAdminToken(config);
     operator = await buildOperator({ config, db, adminToken: adminToken.token, ...options });
     await operator.app.listen({ host: config.host, port: config.port });
+    const passkeyWarning = hostDerivedPasskeyWarning(config);
+    if (passkeyWarning) operator.app.log.warn(passkeyWarning);
     const workers: Worker[] = [
       startExpirySweeper({
         ledger: operator.ledger,

@@ -16,6 +16,7 @@ import {
   type OperatorConfig,
   PORT_DEFAULT,
 } from './model.ts';
+import { readPasskeyRelyingParty } from './passkeys.ts';
 import { readRatesFile } from './rates-file.ts';
 import { readAcquiringFee, readPeers, readRates } from './trading.ts';
 
@@ -45,6 +46,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
   const ratesFile = readRatesFile(env);
   const acquiringFee = readAcquiringFee(env);
   const billingWebhook = readBillingWebhook(env);
+  const passkeyRelyingParty = readPasskeyRelyingParty(env);
   return {
     operatorId,
     currency,
@@ -58,6 +60,7 @@ export function loadConfig(env: Environment, overrides: ConfigOverrides = {}): O
     ...(ratesFile ? { ratesFile } : {}),
     ...(acquiringFee ? { acquiringFee } : {}),
     ...(billingWebhook ? { billingWebhook } : {}),
+    ...(passkeyRelyingParty ? { passkeyRelyingParty } : {}),
   };
 }
 

@@ -2,6 +2,7 @@ import type { BillingWebhookTarget } from '../billing/webhook/outbox.ts';
 import type { DatabaseTarget } from '../db/database.ts';
 import type { PeerConfig } from '../federation/directory.ts';
 import type { AcquiringFee } from '../fees/model.ts';
+import type { RelyingParty } from '../passkeys/model.ts';
 import type { QuotedRate } from '../rates/model.ts';
 import type { RatesFileConfig } from './rates-file.ts';
 
@@ -38,6 +39,8 @@ export interface OperatorConfig {
   readonly acquiringFee?: AcquiringFee;
   /** TALLY_BILLING_WEBHOOK_URL: where billing records are pushed, signed; none when unset. */
   readonly billingWebhook?: BillingWebhookTarget;
+  /** TALLY_PASSKEY_RP_ID and TALLY_PASSKEY_ORIGIN: the WebAuthn relying party; each request's Host when unset. */
+  readonly passkeyRelyingParty?: RelyingParty;
 }
 
 /** Command-line values; each wins over its environment variable. */

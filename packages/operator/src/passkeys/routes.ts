@@ -21,18 +21,22 @@ const IdParams = Type.Object({ id: OpaqueId(64) });
 const Empty = Type.Object({}, { additionalProperties: false });
 
 /**
- * The relying party is the host the customer's browser reached this node on:
- * the authenticator scopes each credential to it, so an assertion made for
- * another site never verifies here.
+ * The authenticator scopes each credential to the relying party, so an
+ * assertion made for another site never verifies here. Configured
+ * (TALLY_PASSKEY_RP_ID) it is fixed; else it is the host the request names,
+ * which the client chooses: fine for development, not for production.
  */
-function relyingParty(request: FastifyRequest): RelyingParty {
-  return { rpId: request.hostname, origin: `${request.protocol}://${request.host}` };
+function relyingPartyFor(configured: RelyingParty | undefined): (request: FastifyRequest) => RelyingParty {
+  if (configured) return () => configured;
+  // Unconfigured: the node warns at start unless it listens on loopback only (config/passkeys.ts).
+  return (request) => ({ rpId: request.hostname, origin: `${request.protocol}://${request.host}` });
 }
 
 export function registerPasskeyRoutes(
   app: HttpApp,
-  deps: { passkeys: PasskeysService; auth: AuthDeps },
+  deps: { passkeys: PasskeysService; auth: AuthDeps; relyingParty?: RelyingParty },
 ): void {
+  const relyingParty = relyingPartyFor(deps.relyingParty);
   const party = authenticate(deps.auth, 'party');
   const tags = ['passkeys'];
   const security = [...SECURITY.party];

@@ -10,13 +10,15 @@ import type { LedgerService } from '../ledger/model.ts';
 import { createAccountEnsurer } from '../mta/accounts.ts';
 import type { AuthDeps } from '../parties/auth.ts';
 import type { PartiesService } from '../parties/service.ts';
+import type { RelyingParty } from '../passkeys/model.ts';
 import { registerPasskeyRoutes } from '../passkeys/routes.ts';
 import { createPasskeysService } from '../passkeys/service.ts';
 import type { Psd } from '../psd/model.ts';
 import { createSoftwarePsd } from '../psd/software.ts';
 import type { RateSource } from '../rates/model.ts';
+import type { WebhookDispatcher, WebhookFetch } from '../webhooks/outbox-dispatcher.ts';
 import type { HostResolver } from '../webhooks/target.ts';
-import { createWebhookDispatcher, type WebhookDispatcher, type WebhookFetch } from '../webhooks/worker.ts';
+import { createWebhookDispatcher } from '../webhooks/worker.ts';
 import { createRelayDispatcher, type RelayDispatcher } from './cross/relay.ts';
 import { reverseRefusedAffirmation } from './cross/reversal.ts';
 import { registerCrossRequestRoutes } from './cross/routes.ts';
@@ -55,6 +57,8 @@ export interface RequestToPayDeps {
   readonly adminToken: string;
   readonly clock: () => Date;
   readonly options?: RequestToPayOptions;
+  /** The configured WebAuthn relying party; each request's Host when absent. */
+  readonly passkeyRelyingParty?: RelyingParty;
   /** Peers, the operator key and rates: request-to-pay across operators. */
   readonly federation?: {
     readonly directory: OperatorDirectory;
@@ -138,6 +142,7 @@ export async function wireRequestToPay(app: HttpApp, deps: RequestToPayDeps): Pr
   registerPasskeyRoutes(app, {
     passkeys: createPasskeysService({ db: db.kysely, requests, operatorId, clock }),
     auth: deps.auth,
+    ...(deps.passkeyRelyingParty ? { relyingParty: deps.passkeyRelyingParty } : {}),
   });
   registerFulfilmentRoutes(app, { fulfilment, requests, auth: deps.auth });
   registerFundingRoutes(app, { funding, auth: deps.auth });

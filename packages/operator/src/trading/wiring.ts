@@ -26,7 +26,7 @@ import type { PartiesService } from '../parties/service.ts';
 import type { RateSource } from '../rates/model.ts';
 import { registerSettlementRoutes } from '../settlement/routes.ts';
 import { createSettlementService, type SettlementService } from '../settlement/service.ts';
-import type { WebhookDispatcher } from '../webhooks/worker.ts';
+import type { WebhookDispatcher } from '../webhooks/outbox-dispatcher.ts';
 
 /** The largest answer read from a peer operator or a merchant endpoint (both read far less). */
 const PEER_RESPONSE_BYTES_MAX = 1024 * 1024;

@@ -1,4 +1,4 @@
-import type { WebhookDispatcher } from './worker.ts';
+import type { WebhookDispatcher } from './outbox-dispatcher.ts';
 
 export const WEBHOOK_POLL_INTERVAL_MS = 1_000;
 

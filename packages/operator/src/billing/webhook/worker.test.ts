@@ -2,7 +2,11 @@ import { verifyMessage } from '@tallystick/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestClock, type TestClock } from '../../../test/support/test-clock.ts';
 import { openUnitOperator, type UnitOperator } from '../../../test/support/trading-unit.ts';
-import { WEBHOOK_ATTEMPTS_MAX, WEBHOOK_BACKOFF_MS_MAX, WEBHOOK_ID_HEADER } from '../../webhooks/worker.ts';
+import {
+  WEBHOOK_ATTEMPTS_MAX,
+  WEBHOOK_BACKOFF_MS_MAX,
+  WEBHOOK_ID_HEADER,
+} from '../../webhooks/outbox-dispatcher.ts';
 import { createBillingService } from '../service.ts';
 import { BILLING_WEBHOOK_EVENT_TYPE, billingWebhookId } from './outbox.ts';
 import { BILLING_WEBHOOK_MESSAGE_TYPE, createBillingWebhookDispatcher } from './worker.ts';

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Schema } from '../../db/schema.ts';
 import { postToPeer } from '../../federation/client.ts';
 import type { OperatorDirectory } from '../../federation/directory.ts';
-import { backoffMs } from '../../webhooks/worker.ts';
+import { backoffMs } from '../../webhooks/outbox-dispatcher.ts';
 import type { CrossDeps } from './deps.ts';
 import {
   type AnswerRelayBody,
