@@ -11,6 +11,8 @@ export * from './http402/index.ts';
 export * from './limits.ts';
 export { createMerchant, type Merchant, type MerchantConfig } from './merchant.ts';
 export { type NodeListener, toNodeListener } from './platform/node-http.ts';
+export type { CloseExpiringOptions, CloseExpiringResult } from './session/expiry.ts';
+export type { ExpiryGuard, ExpiryGuardOptions } from './session/expiry-guard.ts';
 export type { InformationRequest } from './session/information.ts';
 export type {
   AcceptedVoucher,

@@ -20,3 +20,20 @@ export const SESSION_KEY_CACHE_ENTRIES_MAX = 10_000;
 export const PG_POOL_SIZE_MAX = 10;
 /** A merchant stop that keeps racing with purchases gives up after this many attempts. */
 export const TERMINATE_ATTEMPTS_MAX = 8;
+/**
+ * The expiry guard's defaults. The MTA clears a session from whatever records
+ * it holds as soon as its timer runs out (its worker looks about twice a
+ * second), and refuses a record once cleared, so the merchant's record must
+ * be in before the expiry by the MTA's clock. The margin is one guard
+ * interval (a session may be found that late), one record submission with
+ * every retry (attempts × request timeout; the retry delays fit in the skew
+ * allowance), and clock skew between an NTP-synchronised merchant and MTA.
+ * Sessions shorter than the margin are closed at the first pass after they
+ * open: pass a smaller `withinMs` for those.
+ */
+export const EXPIRY_GUARD_INTERVAL_MS = 5_000;
+export const EXPIRY_GUARD_CLOCK_SKEW_MS = 5_000;
+export const EXPIRY_GUARD_WITHIN_MS =
+  EXPIRY_GUARD_INTERVAL_MS + (RETRIES_MAX + 1) * REQUEST_TIMEOUT_MS + EXPIRY_GUARD_CLOCK_SKEW_MS;
+/** Sessions one guard pass closes (oldest expiry first); the rest wait for the next pass. */
+export const EXPIRY_GUARD_SESSIONS_PER_PASS_MAX = 100;

@@ -14,6 +14,8 @@ import {
   SESSION_KEY_CACHE_ENTRIES_MAX,
 } from './limits.ts';
 import { type MerchantContext, merchantContexts } from './session/context.ts';
+import { type CloseExpiringOptions, type CloseExpiringResult, closeExpiring } from './session/expiry.ts';
+import { type ExpiryGuard, type ExpiryGuardOptions, startExpiryGuard } from './session/expiry-guard.ts';
 import { handleInformation, type InformationRequest } from './session/information.ts';
 import type { MerchantSession } from './session/model.ts';
 import { acceptPurchase, type ExpectedItem, type PurchaseResult } from './session/purchase.ts';
@@ -90,6 +92,23 @@ export interface Merchant {
   getTransaction(transactionId: string): Promise<MtaTransactionView>;
   /** The stored session, or undefined. */
   getSession(transactionId: string): Promise<MerchantSession | undefined>;
+  /**
+   * Closes open sessions expiring within `withinMs` (default
+   * `EXPIRY_GUARD_WITHIN_MS`), soonest first: merchant terminate, then the
+   * record, so the MTA clears from the merchant's vouchers even if the
+   * customer vanished. A session that fails is reported in `failed`, not thrown.
+   * @example
+   * const { closed, failed } = await merchant.closeExpiring({ withinMs: 60_000 });
+   */
+  closeExpiring(options?: CloseExpiringOptions): Promise<CloseExpiringResult>;
+  /**
+   * `closeExpiring` every `intervalMs` (default `EXPIRY_GUARD_INTERVAL_MS`),
+   * one pass at a time, on an unref'd timer.
+   * @example
+   * const guard = merchant.startExpiryGuard({ onPass: ({ failed }) => failed.length && log.warn({ failed }) });
+   * process.on('SIGTERM', () => guard.stop());
+   */
+  startExpiryGuard(options?: ExpiryGuardOptions): ExpiryGuard;
 }
 
 /**
@@ -146,6 +165,8 @@ export function createMerchant(config: MerchantConfig): Merchant {
     submitRecord: (transactionId) => submitRecord(ctx, transactionId),
     getTransaction: (transactionId) => ctx.mta.getTransaction(transactionId),
     getSession: (transactionId) => ctx.store.getSession(transactionId),
+    closeExpiring: (options) => closeExpiring(ctx, options),
+    startExpiryGuard: (options) => startExpiryGuard((o) => closeExpiring(ctx, o), options),
   };
   merchantContexts.set(merchant, ctx);
   return merchant;

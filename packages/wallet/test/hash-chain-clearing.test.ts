@@ -1,18 +1,8 @@
-import { createServer } from 'node:http';
-import {
-  createMemoryMerchantStore,
-  createMerchant,
-  createPaywall,
-  fastifyPaywall,
-  type Merchant,
-  toNodeListener,
-} from '@tallystick/merchant';
-import { generateSigningKey } from '@tallystick/protocol';
+import { createPaywall, fastifyPaywall, type Merchant } from '@tallystick/merchant';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type TestServer } from '../../merchant/test/support/http-server.ts';
-import { createTestClock } from '../../operator/test/support/test-clock.ts';
-import { startTradingNodes, type TradingNode } from '../../operator/test/support/trading-node.ts';
+import { type MerchantNetwork, startMerchantNetwork } from '../../merchant/test/support/merchant-network.ts';
+import type { TradingNode } from '../../operator/test/support/trading-node.ts';
 import { createWallet, wrapFetch } from '../src/index.ts';
 
 /*
@@ -22,46 +12,16 @@ import { createWallet, wrapFetch } from '../src/index.ts';
  * deepest preimage, and the MTA clears index × unit price from it.
  */
 describe('hash-chain payments clear from the last preimage', () => {
+  let net: MerchantNetwork;
   let opA: TradingNode;
-  let opB: TradingNode;
-  let endpoint: TestServer;
   let merchant: Merchant;
-  let merchantId: string;
 
   beforeAll(async () => {
-    [opA, opB] = (await startTradingNodes(
-      [
-        { id: 'op-a', currency: 'SEK' },
-        { id: 'op-b', currency: 'EUR', rates: 'SEK/EUR=0.0874' },
-      ],
-      createTestClock(),
-    )) as [TradingNode, TradingNode];
-    // The endpoint must exist before registration, the merchant id only after it.
-    let handler: ((request: Request) => Promise<Response>) | undefined;
-    endpoint = await listen(
-      createServer(
-        toNodeListener((request) =>
-          handler ? handler(request) : Promise.resolve(new Response(null, { status: 503 })),
-        ),
-      ),
-    );
-    const merchantKey = await generateSigningKey();
-    const registered = await opB.merchant(`${endpoint.url}/tally/information`, merchantKey);
-    merchantId = registered.id;
-    merchant = createMerchant({
-      merchantId,
-      operatorId: 'op-b',
-      mtaBaseUrl: opB.url,
-      apiKey: registered.apiKey,
-      merchantKey,
-      store: createMemoryMerchantStore(),
-    });
-    handler = merchant.informationHandler();
+    net = await startMerchantNetwork();
+    ({ opA, merchant } = net);
   });
   afterAll(async () => {
-    await endpoint?.close();
-    await opA?.close();
-    await opB?.close();
+    await net?.close();
   });
 
   it('pays 10 calls over HTTP 402 with preimages, and the MTA clears 10 × the unit price', async () => {

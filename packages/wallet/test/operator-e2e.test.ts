@@ -1,15 +1,7 @@
-import { createServer } from 'node:http';
-import {
-  createMemoryMerchantStore,
-  createMerchant,
-  type Merchant,
-  toNodeListener,
-} from '@tallystick/merchant';
-import { generateSigningKey } from '@tallystick/protocol';
+import type { Merchant } from '@tallystick/merchant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type TestServer } from '../../merchant/test/support/http-server.ts';
-import { createTestClock } from '../../operator/test/support/test-clock.ts';
-import { startTradingNodes, type TradingNode } from '../../operator/test/support/trading-node.ts';
+import { type MerchantNetwork, startMerchantNetwork } from '../../merchant/test/support/merchant-network.ts';
+import type { TradingNode } from '../../operator/test/support/trading-node.ts';
 import { createWallet, type Payment } from '../src/index.ts';
 
 /*
@@ -18,46 +10,17 @@ import { createWallet, type Payment } from '../src/index.ts';
  * the merchant SDK at op-b (EUR), its information endpoint on real HTTP.
  */
 describe('wallet and merchant SDKs against real operator nodes', () => {
+  let net: MerchantNetwork;
   let opA: TradingNode;
-  let opB: TradingNode;
-  let endpoint: TestServer;
   let merchant: Merchant;
   let merchantId: string;
 
   beforeAll(async () => {
-    [opA, opB] = (await startTradingNodes(
-      [
-        { id: 'op-a', currency: 'SEK' },
-        { id: 'op-b', currency: 'EUR', rates: 'SEK/EUR=0.0874' },
-      ],
-      createTestClock(),
-    )) as [TradingNode, TradingNode];
-    // The endpoint must exist before registration, the merchant id only after it.
-    let handler: ((request: Request) => Promise<Response>) | undefined;
-    endpoint = await listen(
-      createServer(
-        toNodeListener((request) =>
-          handler ? handler(request) : Promise.resolve(new Response(null, { status: 503 })),
-        ),
-      ),
-    );
-    const merchantKey = await generateSigningKey();
-    const registered = await opB.merchant(`${endpoint.url}/tally/information`, merchantKey);
-    merchantId = registered.id;
-    merchant = createMerchant({
-      merchantId,
-      operatorId: 'op-b',
-      mtaBaseUrl: opB.url,
-      apiKey: registered.apiKey,
-      merchantKey,
-      store: createMemoryMerchantStore(),
-    });
-    handler = merchant.informationHandler();
+    net = await startMerchantNetwork();
+    ({ opA, merchant, merchantId } = net);
   });
   afterAll(async () => {
-    await endpoint?.close();
-    await opA?.close();
-    await opB?.close();
+    await net?.close();
   });
 
   it('opens, pays, rolls over, stops, and both transactions clear as agreed', async () => {

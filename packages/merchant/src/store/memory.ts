@@ -68,5 +68,23 @@ export function createMemoryMerchantStore(): MerchantStore {
     async listVouchers(transactionId) {
       return [...(vouchers.get(transactionId) ?? [])];
     },
+    async listAwaitingRecord(merchantId, fromMs, beforeMs, limit) {
+      // A full scan: fine at the sizes a process-local store is meant for.
+      return [...sessions.values()]
+        .filter(
+          (s) =>
+            s.merchantId === merchantId &&
+            s.record?.status === undefined &&
+            s.expiresAtMs >= fromMs &&
+            s.expiresAtMs < beforeMs,
+        )
+        .sort(byExpiry)
+        .slice(0, limit);
+    },
   };
+}
+
+function byExpiry(a: MerchantSession, b: MerchantSession): number {
+  if (a.expiresAtMs !== b.expiresAtMs) return a.expiresAtMs - b.expiresAtMs;
+  return a.transactionId < b.transactionId ? -1 : a.transactionId > b.transactionId ? 1 : 0;
 }

@@ -46,4 +46,7 @@ export const MIGRATION_STATEMENTS: readonly string[] = [
     accepted_at_ms bigint not null,
     primary key (transaction_id, seq)
   )`,
+  // The expiry guard's query (`listAwaitingRecord`): partial, so recorded sessions cost the index nothing.
+  `create index if not exists ${SESSIONS_TABLE}_awaiting_record_idx
+    on ${SESSIONS_TABLE} (merchant_id, expires_at_ms) where record_status is null`,
 ];

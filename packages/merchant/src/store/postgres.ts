@@ -176,6 +176,18 @@ export function createPostgresMerchantStore(options: PostgresMerchantStoreOption
       );
       return rows.map(voucherOf);
     },
+    async listAwaitingRecord(merchantId, fromMs, beforeMs, limit) {
+      // An open session has no record yet, so `record_status is null` covers both kinds.
+      // collate "C": ties break in byte order, as in the memory store, whatever the database's locale.
+      const { rows } = await db.query(
+        `select * from ${SESSIONS_TABLE}
+          where merchant_id = $1 and record_status is null and expires_at_ms >= $2 and expires_at_ms < $3
+          order by expires_at_ms, transaction_id collate "C"
+          limit $4`,
+        [merchantId, fromMs, beforeMs, limit],
+      );
+      return rows.map(sessionOf);
+    },
   };
 }
 

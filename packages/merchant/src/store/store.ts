@@ -44,4 +44,17 @@ export interface MerchantStore {
   markRecordSubmitted(transactionId: string, status: string, atMs: number): Promise<void>;
   /** Every accepted voucher of a transaction, by seq: the merchant's evidence. */
   listVouchers(transactionId: string): Promise<AcceptedVoucher[]>;
+  /**
+   * `merchantId`'s sessions whose record the MTA has not accepted yet (open,
+   * or terminated with no `record.status`) and whose `expiresAtMs` is in
+   * `[fromMs, beforeMs)`, soonest expiry first (then by transaction id), at
+   * most `limit`: what the expiry guard must close, or hand in again, before
+   * the MTA's timer clears without the merchant's record.
+   */
+  listAwaitingRecord(
+    merchantId: string,
+    fromMs: number,
+    beforeMs: number,
+    limit: number,
+  ): Promise<MerchantSession[]>;
 }

@@ -168,6 +168,62 @@ export function describeMerchantStore(open: () => Promise<TestStore>): void {
     });
   });
 
+  describe('listAwaitingRecord', () => {
+    it("lists one merchant's sessions without an accepted record expiring in a window, soonest first, bounded", async () => {
+      const merchantId = `shop-exp-${++ids}`;
+      const at = (expiresAtMs: number, overrides: Partial<MerchantSession> = {}) =>
+        session({ merchantId, expiresAtMs, ...overrides });
+      const base = Date.UTC(2031, 0, 1);
+      const late = await at(base + 3_000);
+      const soon = await at(base + 1_000);
+      const tie = ++ids;
+      const tieB = await at(base + 2_000, { transactionId: `op-a.9.${tie}2` });
+      const tieA = await at(base + 2_000, { transactionId: `op-a.9.${tie}1` });
+      const justExpired = await at(base - 1_000);
+      const longExpired = await at(base - 60_000); // before fromMs: excluded
+      const atLimit = await at(base + 5_000); // not before beforeMs: excluded
+      const terminated = await at(base + 500); // terminated, record not accepted: still listed
+      const recorded = await at(base + 600); // record accepted by the MTA: excluded
+      const otherMerchant = await session({ merchantId: `${merchantId}-other`, expiresAtMs: base });
+      for (const s of [
+        late,
+        soon,
+        tieB,
+        tieA,
+        justExpired,
+        longExpired,
+        atLimit,
+        terminated,
+        recorded,
+        otherMerchant,
+      ])
+        await t.store.insertSession(s);
+      const termination = {
+        by: 'merchant' as const,
+        reason: 'merchant_stop' as const,
+        jws: 't.x.y',
+        lastSeq: 0,
+        atMs: 1,
+      };
+      await t.store.terminate(terminated.transactionId, termination);
+      await t.store.terminate(recorded.transactionId, termination);
+      await t.store.saveRecord(recorded.transactionId, 'r.x.y');
+      await t.store.markRecordSubmitted(recorded.transactionId, 'recorded', 2);
+
+      const listed = async (limit: number) =>
+        (await t.store.listAwaitingRecord(merchantId, base - 30_000, base + 5_000, limit)).map(
+          (s) => s.transactionId,
+        );
+      expect(await listed(10)).toEqual(
+        [justExpired, terminated, soon, tieA, tieB, late].map((s) => s.transactionId),
+      );
+      expect(await listed(2)).toEqual([justExpired, terminated].map((s) => s.transactionId));
+      expect(await t.store.listAwaitingRecord(merchantId, base - 90_000, base - 60_000, 10)).toEqual([]);
+      const [first] = await t.store.listAwaitingRecord(merchantId, base - 30_000, base + 5_000, 1);
+      expect(first).toEqual(justExpired);
+    });
+  });
+
   describe('through the merchant SDK', () => {
     it('20 concurrent acceptPurchase calls with the same seq: exactly one wins', async () => {
       const fx = await merchantFixture(t.store);
