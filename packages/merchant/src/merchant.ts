@@ -93,10 +93,12 @@ export interface Merchant {
   /** The stored session, or undefined. */
   getSession(transactionId: string): Promise<MerchantSession | undefined>;
   /**
-   * Closes open sessions expiring within `withinMs` (default
-   * `EXPIRY_GUARD_WITHIN_MS`), soonest first: merchant terminate, then the
-   * record, so the MTA clears from the merchant's vouchers even if the
-   * customer vanished. A session that fails is reported in `failed`, not thrown.
+   * Closes sessions expiring within `withinMs` (default
+   * `EXPIRY_GUARD_WITHIN_MS`) whose record the MTA has not accepted, soonest
+   * first: merchant terminate (if still open), then the record, so the MTA
+   * clears from the merchant's vouchers even if the customer vanished; a
+   * record that did not get through is sent again on a later pass. A session
+   * that fails is reported in `failed`, not thrown.
    * @example
    * const { closed, failed } = await merchant.closeExpiring({ withinMs: 60_000 });
    */
