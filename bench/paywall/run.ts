@@ -69,12 +69,12 @@ try {
   );
   const sessions = await openBenchSessions({
     lanes: CONNECTIONS,
-    // Hash-chain headers for the hash-chain runs and as many for the floor runs (never paid).
-    chainLength: Math.ceil((2 * (ROUNDS + 1) * AMOUNT_FAST) / CONNECTIONS) + 100,
+    chainLength: Math.ceil(((ROUNDS + 1) * AMOUNT_FAST) / CONNECTIONS) + 100,
   });
   send({ type: 'setup', mtaPublicJwk: sessions.mtaPublicJwk, informations: sessions.informations });
   const { unpaidUrl, paidUrl, floorUrl } = await reply;
 
+  let lastPaywordHeaders: string[] = [];
   const run = async (variant: Variant, amount: number): Promise<LoadResult & Used> => {
     const perConnection = Math.floor(amount / CONNECTIONS);
     if (variant === 'unpaid') {
@@ -83,7 +83,15 @@ try {
     }
     // Headers made before the run; lane c takes every CONNECTIONS-th one (its own transaction).
     const count = perConnection * CONNECTIONS;
-    const headers = variant === 'voucher' ? sessions.voucherHeaders(count) : sessions.paywordHeaders(count);
+    // The floor is sent the last hash-chain run's headers again (it verifies nothing): new indices
+    // would make the next hash-chain run's first payment per lane hash its way past them.
+    const headers =
+      variant === 'voucher'
+        ? sessions.voucherHeaders(count)
+        : variant === 'floor' && lastPaywordHeaders.length >= count
+          ? lastPaywordHeaders.slice(0, count)
+          : sessions.paywordHeaders(count);
+    if (variant === 'hashChain') lastPaywordHeaders = headers;
     const lanes = Array.from({ length: CONNECTIONS }, (_, c) =>
       headers.filter((_h, i) => i % CONNECTIONS === c),
     );

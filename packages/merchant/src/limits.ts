@@ -35,5 +35,7 @@ export const EXPIRY_GUARD_INTERVAL_MS = 5_000;
 export const EXPIRY_GUARD_CLOCK_SKEW_MS = 5_000;
 export const EXPIRY_GUARD_WITHIN_MS =
   EXPIRY_GUARD_INTERVAL_MS + (RETRIES_MAX + 1) * REQUEST_TIMEOUT_MS + EXPIRY_GUARD_CLOCK_SKEW_MS;
+/** Sessions one guard pass closes at the same time: a slow MTA answer holds up only its own. */
+export const EXPIRY_GUARD_CONCURRENCY = 8;
 /** Sessions one guard pass closes (oldest expiry first); the rest wait for the next pass. */
 export const EXPIRY_GUARD_SESSIONS_PER_PASS_MAX = 100;

@@ -48,6 +48,8 @@ export interface PaywordLanes {
   cancel(hold: PaywordHold): void;
   /** The highest committed index and its preimage: what the merchant clears from. */
   top(transactionId: string): { readonly index: number; readonly preimageHex: string } | undefined;
+  /** The session was terminated in this process: refuse its preimages from now on. */
+  close(transactionId: string): void;
 }
 
 export interface PaywordLaneLimits {
@@ -117,6 +119,10 @@ export function createPaywordLanes(ctx: MerchantContext, limits: PaywordLaneLimi
     top(transactionId) {
       const lane = lanes.peek(transactionId);
       return typeof lane === 'object' ? lane.meter.top : undefined;
+    },
+    close(transactionId) {
+      const lane = lanes.peek(transactionId);
+      if (typeof lane === 'object') lane.open = false;
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   tallyNetwork,
 } from '@tallystick/protocol';
 import type { Merchant } from '../merchant.ts';
-import { hashChainSources, merchantContexts } from '../session/context.ts';
+import { hashChainSources, merchantContexts, terminateListeners } from '../session/context.ts';
 import { PaywallConfigError, type PaywallRefusal } from './errors.ts';
 import {
   PAYMENT_TIMEOUT_SECONDS,
@@ -112,6 +112,7 @@ export function createPaymentVerifier(merchant: Merchant, options: VerifierOptio
     statusRefreshMs: PAYWORD_STATUS_REFRESH_MS,
   });
   hashChainSources.set(ctx, [...(hashChainSources.get(ctx) ?? []), paywords.top]);
+  terminateListeners.set(ctx, [...(terminateListeners.get(ctx) ?? []), paywords.close]);
 
   const reservePayword = (payload: Record<string, unknown>, route: RouteTerms) => {
     if (!isPaywordPayload(payload, HASH_CHAIN_LENGTH_MAX, PAYWORD_UNITS_PER_PAYMENT_MAX)) {

@@ -29,3 +29,16 @@ export type HashChainTop = (
 
 /** Per merchant, where its paywalls keep their hash-chain meters (in memory). */
 export const hashChainSources = new WeakMap<MerchantContext, HashChainTop[]>();
+
+/**
+ * Per merchant, what must hear of a terminate at once: the paywall's
+ * in-memory hash-chain lanes stop accepting preimages the moment the session
+ * is terminated in this process (else they would until their next status
+ * refresh, and the record signed right after would miss those units).
+ */
+export const terminateListeners = new WeakMap<MerchantContext, ((transactionId: string) => void)[]>();
+
+/** Tells this merchant's listeners that `transactionId` is terminated (idempotent on their side). */
+export function notifyTerminated(ctx: MerchantContext, transactionId: string): void {
+  for (const listener of terminateListeners.get(ctx) ?? []) listener(transactionId);
+}

@@ -43,11 +43,17 @@ export function startExpiryGuard(
   let stopped = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const pass = async () => {
+    let result: CloseExpiringResult;
     try {
-      const result = await close(closeOptions);
-      options.onPass?.(result);
+      result = await close(closeOptions);
     } catch (error) {
       report(options.onError, error);
+      return;
+    }
+    try {
+      options.onPass?.(result);
+    } catch {
+      // The caller's reporting failed, not the pass: nothing to retry.
     }
   };
   const next = (): void => {

@@ -1,10 +1,12 @@
 import { MerchantError } from '../errors.ts';
 import {
   EXPIRY_GUARD_CLOCK_SKEW_MS,
+  EXPIRY_GUARD_CONCURRENCY,
   EXPIRY_GUARD_SESSIONS_PER_PASS_MAX,
   EXPIRY_GUARD_WITHIN_MS,
 } from '../limits.ts';
 import type { MerchantContext } from './context.ts';
+import type { MerchantSession } from './model.ts';
 import { submitRecord } from './record.ts';
 import { terminateSession } from './terminate.ts';
 
@@ -16,7 +18,7 @@ export interface CloseExpiringOptions {
 }
 
 export interface CloseExpiringResult {
-  /** Terminated by the merchant and the record accepted by the MTA. */
+  /** Terminated (by the merchant now, or by either side before) and the record accepted by the MTA. */
   readonly closed: readonly string[];
   /** Each with the error's code (an MTA refusal keeps the MTA's code); terminated ones stay terminated. */
   readonly failed: readonly { readonly transactionId: string; readonly code: string }[];
@@ -41,20 +43,38 @@ export async function closeExpiring(
   // Expired longer ago than the clock skew: the MTA has cleared on its timer and refuses a record now.
   const fromMs = nowMs - EXPIRY_GUARD_CLOCK_SKEW_MS;
   const due = await ctx.store.listAwaitingRecord(ctx.merchantId, fromMs, nowMs + withinMs, limit);
+  // A few at a time: one slow MTA answer (up to every retry's timeout) must not hold up the
+  // sessions behind it until they expire. Results keep the soonest-first order.
+  const outcomes: (string | undefined)[] = new Array(due.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < due.length) {
+      const i = next++;
+      outcomes[i] = await closeOne(ctx, due[i] as MerchantSession);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(EXPIRY_GUARD_CONCURRENCY, due.length) }, worker));
   const closed: string[] = [];
   const failed: { transactionId: string; code: string }[] = [];
-  for (const { transactionId, status } of due) {
-    try {
-      // Terminated already (by the customer, or by an earlier pass whose record did not get through):
-      // only the record is missing, and `submitRecord` sends the one signed record again.
-      if (status === 'open') await terminateSession(ctx, transactionId);
-      await submitRecord(ctx, transactionId);
-      closed.push(transactionId);
-    } catch (error) {
-      failed.push({ transactionId, code: codeOf(error) });
-    }
-  }
+  due.forEach(({ transactionId }, i) => {
+    const code = outcomes[i];
+    if (code === undefined) closed.push(transactionId);
+    else failed.push({ transactionId, code });
+  });
   return { closed, failed };
+}
+
+/** Undefined when the MTA accepted the record, else the error's code. */
+async function closeOne(ctx: MerchantContext, session: MerchantSession): Promise<string | undefined> {
+  try {
+    // Terminated already (by the customer, or by an earlier pass whose record did not get through):
+    // only the record is missing, and `submitRecord` sends the one signed record again.
+    if (session.status === 'open') await terminateSession(ctx, session.transactionId);
+    await submitRecord(ctx, session.transactionId);
+    return undefined;
+  } catch (error) {
+    return codeOf(error);
+  }
 }
 
 export function checkCloseOptions(withinMs: number, limit: number): void {

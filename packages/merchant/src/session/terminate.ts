@@ -9,7 +9,7 @@ import {
 } from '@tallystick/protocol';
 import { MerchantError } from '../errors.ts';
 import { TERMINATE_ATTEMPTS_MAX } from '../limits.ts';
-import type { MerchantContext } from './context.ts';
+import { type MerchantContext, notifyTerminated } from './context.ts';
 import type { MerchantSession, Termination } from './model.ts';
 
 export interface TerminateResult {
@@ -32,7 +32,7 @@ export async function terminateSession(
   for (let attempt = 0; attempt < TERMINATE_ATTEMPTS_MAX; attempt++) {
     const session = await ctx.store.getSession(transactionId);
     if (!session) throw MerchantError.of('session_unknown', transactionId);
-    if (session.termination) return resultOf(session);
+    if (session.termination) return resultOf(ctx, session);
     const nowMs = ctx.nowMs();
     const lastSeq = session.seq;
     const jws = await signTerminate(
@@ -46,7 +46,7 @@ export async function terminateSession(
       { by: 'merchant', reason: 'merchant_stop', jws, lastSeq, atMs: nowMs },
       lastSeq,
     );
-    if (stored?.termination) return resultOf(stored);
+    if (stored?.termination) return resultOf(ctx, stored);
   }
   throw MerchantError.of(
     'internal_error',
@@ -71,7 +71,7 @@ export async function receiveTerminate(ctx: MerchantContext, terminateJws: strin
     atMs: ctx.nowMs(),
   });
   if (!stored) throw MerchantError.of('session_unknown', transactionId);
-  return resultOf(stored);
+  return resultOf(ctx, stored);
 }
 
 async function verifyCustomerTerminate(
@@ -111,7 +111,8 @@ function unverifiedTransactionId(jws: string): string | undefined {
   }
 }
 
-function resultOf(session: MerchantSession): TerminateResult {
+function resultOf(ctx: MerchantContext, session: MerchantSession): TerminateResult {
   if (!session.termination) throw new Error('assertion: session is not terminated');
+  notifyTerminated(ctx, session.transactionId);
   return { transactionId: session.transactionId, termination: session.termination, lastSeq: session.seq };
 }

@@ -250,6 +250,28 @@ describe('paywall: hash chains', () => {
     expect(f.paywall.hashChainTop(s.transactionId)?.index).toBe(60);
   });
 
+  it('a terminate closes the chain at once, not at the next status refresh', async () => {
+    const s = await f.openSession();
+    const weather = await offerOf(f, '/weather', 'tally-payword');
+    const pay = (index: number) =>
+      f.serve(
+        paid(
+          '/weather',
+          paymentHeader(weather, {
+            transactionId: s.transactionId,
+            index,
+            units: 5,
+            preimage: s.chain.preimageHex(index),
+          }),
+        ),
+      );
+    expect((await pay(5)).status).toBe(200);
+    await f.merchant.terminate(s.transactionId);
+    expect(requiredOf(await pay(10)).error).toBe('session_terminated');
+    // What the record reports is what was served: the chain stopped at 5.
+    expect(f.paywall.hashChainTop(s.transactionId)?.index).toBe(5);
+  });
+
   it('refuses units beyond the deposit or the chain', async () => {
     const s = await f.openSession({ depositMinor: 40n });
     const weather = await offerOf(f, '/weather', 'tally-payword');

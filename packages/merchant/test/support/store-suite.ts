@@ -184,6 +184,7 @@ export function describeMerchantStore(open: () => Promise<TestStore>): void {
       const atLimit = await at(base + 5_000); // not before beforeMs: excluded
       const terminated = await at(base + 500); // terminated, record not accepted: still listed
       const recorded = await at(base + 600); // record accepted by the MTA: excluded
+      const unsent = await at(base + 700); // record signed, never accepted: listed (sent again)
       const otherMerchant = await session({ merchantId: `${merchantId}-other`, expiresAtMs: base });
       for (const s of [
         late,
@@ -195,6 +196,7 @@ export function describeMerchantStore(open: () => Promise<TestStore>): void {
         atLimit,
         terminated,
         recorded,
+        unsent,
         otherMerchant,
       ])
         await t.store.insertSession(s);
@@ -209,13 +211,15 @@ export function describeMerchantStore(open: () => Promise<TestStore>): void {
       await t.store.terminate(recorded.transactionId, termination);
       await t.store.saveRecord(recorded.transactionId, 'r.x.y');
       await t.store.markRecordSubmitted(recorded.transactionId, 'recorded', 2);
+      await t.store.terminate(unsent.transactionId, termination);
+      await t.store.saveRecord(unsent.transactionId, 'u.x.y');
 
       const listed = async (limit: number) =>
         (await t.store.listAwaitingRecord(merchantId, base - 30_000, base + 5_000, limit)).map(
           (s) => s.transactionId,
         );
       expect(await listed(10)).toEqual(
-        [justExpired, terminated, soon, tieA, tieB, late].map((s) => s.transactionId),
+        [justExpired, terminated, unsent, soon, tieA, tieB, late].map((s) => s.transactionId),
       );
       expect(await listed(2)).toEqual([justExpired, terminated].map((s) => s.transactionId));
       expect(await t.store.listAwaitingRecord(merchantId, base - 90_000, base - 60_000, 10)).toEqual([]);

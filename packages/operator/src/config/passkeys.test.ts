@@ -60,5 +60,6 @@ describe('TALLY_PASSKEY_RP_ID', () => {
     expect(hostDerivedPasskeyWarning({ host: '0.0.0.0', passkeyRelyingParty: configured })).toBeUndefined();
     for (const host of ['127.0.0.1', 'localhost', '::1', '127.0.1.1'])
       expect(hostDerivedPasskeyWarning({ host })).toBeUndefined();
+    expect(hostDerivedPasskeyWarning({ host: '127.internal.example' })).toMatch(/Host header/);
   });
 });

@@ -44,13 +44,17 @@ const LOOPBACK_HOSTS = new Set(['localhost', '::1']);
 /**
  * The start-up warning for a node whose passkeys trust the Host header, or
  * undefined: none when the relying party is configured, nor on a loopback-only
- * node (local development, where only this machine can reach it).
+ * node (local development, where only this machine can reach it). A node on
+ * loopback behind a reverse proxy gets no warning and must be configured:
+ * the README says so.
  */
 export function hostDerivedPasskeyWarning(config: {
   readonly host: string;
   readonly passkeyRelyingParty?: RelyingParty;
 }): string | undefined {
   if (config.passkeyRelyingParty) return undefined;
-  if (LOOPBACK_HOSTS.has(config.host) || config.host.startsWith('127.')) return undefined;
+  const loopback =
+    LOOPBACK_HOSTS.has(config.host) || (isIP(config.host) === 4 && config.host.startsWith('127.'));
+  if (loopback) return undefined;
   return 'passkeys: relying party id and origin are taken from the Host header; set TALLY_PASSKEY_RP_ID and TALLY_PASSKEY_ORIGIN in production';
 }

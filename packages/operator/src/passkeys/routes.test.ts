@@ -52,11 +52,10 @@ describe('passkey relying party', () => {
     return { logs, registrationOptions };
   };
 
-  it('uses the configured rp id whatever Host the client sends, and warns about nothing', async () => {
-    const { logs, registrationOptions } = await start(CONFIGURED);
+  it('uses the configured rp id whatever Host the client sends', async () => {
+    const { registrationOptions } = await start(CONFIGURED);
     expect((await registrationOptions('pay.example')).rp.id).toBe('pay.example');
     expect((await registrationOptions('evil.example:8443')).rp.id).toBe('pay.example');
-    expect(logs.filter((l) => l.includes('Host header'))).toEqual([]);
   });
 
   it('unconfigured, derives it from Host as before (the node warns at start, config/passkeys.test.ts)', async () => {
