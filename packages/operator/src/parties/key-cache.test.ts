@@ -2,7 +2,7 @@ import { generateSigningKey } from '@tallystick/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestOperator, type TestOperator, type TestParty } from '../../test/support/operator.ts';
 
-/** `findKeyOf` keeps keys it read (they are never changed): the cache must not change any answer. */
+/** The parties service's caches (keys by kid, authenticated API keys): they must not change any answer. */
 describe('party keys cached by kid', () => {
   let op: TestOperator;
   let alice: TestParty;
@@ -41,5 +41,29 @@ describe('party keys cached by kid', () => {
     });
     if (typeof registered === 'string') throw new Error(`registration refused: ${registered}`);
     expect((await op.parties.findKeyOf(registered.party.id, key.kid))?.partyId).toBe(registered.party.id);
+  });
+
+  it('serves an authenticated API key from its cache; a credit limit change empties it; a wrong secret never hits it', async () => {
+    const bob = await op.customer({ creditLimitMinor: '1000' });
+    expect((await op.parties.authenticateApiKey(bob.apiKey))?.creditLimitMinor).toBe(1000n);
+    // Changed behind the service's back (as another process would): within the TTL the cached row answers.
+    await op.db.kysely
+      .updateTable('parties')
+      .set({ credit_limit_minor: 7n })
+      .where('id', '=', bob.id)
+      .execute();
+    expect((await op.parties.authenticateApiKey(bob.apiKey))?.creditLimitMinor).toBe(1000n);
+    // Through the service, the cache is emptied: the next call reads the row.
+    const changed = await op.parties.setCreditLimit({
+      customerId: bob.id,
+      creditLimitMinor: 2500n,
+      requestId: 'cache-1',
+    });
+    expect(changed).toMatchObject({ creditLimitMinor: 2500n });
+    expect((await op.parties.authenticateApiKey(bob.apiKey))?.creditLimitMinor).toBe(2500n);
+    // Same party id, another secret: refused, although the party's right key is cached.
+    const forged = `${bob.apiKey.slice(0, -4)}AAAA`;
+    expect(forged).not.toBe(bob.apiKey);
+    expect(await op.parties.authenticateApiKey(forged)).toBeUndefined();
   });
 });
