@@ -18,12 +18,13 @@ import { ensureOperatorAccounts, type OperatorAccounts } from './parties/operato
 import { createDatabaseReplayGuard, type DatabaseReplayGuard } from './parties/replay-guard.ts';
 import { registerPartyRoutes } from './parties/routes.ts';
 import { createPartiesService, type PartiesService } from './parties/service.ts';
-import { startReplayPurger, type Worker } from './parties/worker.ts';
+import { startReplayPurger } from './parties/worker.ts';
 import { type OperatorRates, wireRates } from './rates/wiring.ts';
 import { startRatesRefresher } from './rates/worker.ts';
 import { type RequestToPay, type RequestToPayOptions, wireRequestToPay } from './requests/wiring.ts';
 import { createTradingSessions, type TradingSessions } from './trading/wiring.ts';
 import { startWebhookLoop } from './webhooks/loop.ts';
+import type { Worker } from './workers/periodic.ts';
 
 /** Holds past their deadline are voided within about this long. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 1_000;

@@ -1,13 +1,5 @@
-import { createServer } from 'node:http';
-import {
-  createMemoryMerchantStore,
-  createMerchant,
-  type Merchant,
-  toNodeListener,
-} from '@tallystick/merchant';
-import { generateSigningKey } from '@tallystick/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listen, type TestServer } from '../../merchant/test/support/http-server.ts';
+import { startMerchantAt } from '../../merchant/test/support/merchant-network.ts';
 import { createTestClock, type TestClock } from '../../operator/test/support/test-clock.ts';
 import { startTradingNodes, type TradingNode } from '../../operator/test/support/trading-node.ts';
 import { type CurrencyTableWarning, createWallet } from '../src/index.ts';
@@ -56,7 +48,7 @@ describe('currency table from a real operator node', () => {
 
   it('quotes before the session, pins that table for the session, charges what was shown, refreshes after expiry', async () => {
     const customer = await opA.customer(100_000n);
-    const { merchant, endpoint, merchantId } = await startMerchant(opB);
+    const { merchant, endpoint, merchantId } = await startMerchantAt(opB);
     try {
       const warnings: CurrencyTableWarning[] = [];
       const wallet = createWallet({
@@ -103,27 +95,3 @@ describe('currency table from a real operator node', () => {
     }
   });
 });
-
-/** A merchant at op-b with the real merchant SDK on its information endpoint. */
-async function startMerchant(opB: TradingNode) {
-  let handler: ((request: Request) => Promise<Response>) | undefined;
-  const endpoint: TestServer = await listen(
-    createServer(
-      toNodeListener((request) =>
-        handler ? handler(request) : Promise.resolve(new Response(null, { status: 503 })),
-      ),
-    ),
-  );
-  const merchantKey = await generateSigningKey();
-  const registered = await opB.merchant(`${endpoint.url}/tally/information`, merchantKey);
-  const merchant: Merchant = createMerchant({
-    merchantId: registered.id,
-    operatorId: 'op-b',
-    mtaBaseUrl: opB.url,
-    apiKey: registered.apiKey,
-    merchantKey,
-    store: createMemoryMerchantStore(),
-  });
-  handler = merchant.informationHandler();
-  return { merchant, endpoint, merchantId: registered.id };
-}

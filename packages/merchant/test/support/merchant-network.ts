@@ -35,9 +35,32 @@ export async function startMerchantNetwork(
     ],
     clock,
   )) as [TradingNode, TradingNode];
+  const shop = await startMerchantAt(opB, options.merchantOnNodeClock ? clock.now : undefined);
+  return {
+    opA,
+    opB,
+    merchant: shop.merchant,
+    merchantId: shop.merchantId,
+    clock,
+    async close() {
+      await shop.endpoint.close();
+      await opA.close();
+      await opB.close();
+    },
+  };
+}
+
+/**
+ * A merchant (memory store) registered at `mta` with its information
+ * endpoint on a real server; `clock` when the merchant must read a test clock.
+ */
+export async function startMerchantAt(
+  mta: TradingNode,
+  clock?: () => Date,
+): Promise<{ readonly merchant: Merchant; readonly merchantId: string; readonly endpoint: TestServer }> {
   // The endpoint must exist before registration, the merchant id only after it.
   let handler: ((request: Request) => Promise<Response>) | undefined;
-  const endpoint: TestServer = await listen(
+  const endpoint = await listen(
     createServer(
       toNodeListener((request) =>
         handler ? handler(request) : Promise.resolve(new Response(null, { status: 503 })),
@@ -45,27 +68,16 @@ export async function startMerchantNetwork(
     ),
   );
   const merchantKey = await generateSigningKey();
-  const registered = await opB.merchant(`${endpoint.url}/tally/information`, merchantKey);
+  const registered = await mta.merchant(`${endpoint.url}/tally/information`, merchantKey);
   const merchant = createMerchant({
     merchantId: registered.id,
-    operatorId: 'op-b',
-    mtaBaseUrl: opB.url,
+    operatorId: mta.id,
+    mtaBaseUrl: mta.url,
     apiKey: registered.apiKey,
     merchantKey,
     store: createMemoryMerchantStore(),
-    ...(options.merchantOnNodeClock ? { clock: clock.now } : {}),
+    ...(clock ? { clock } : {}),
   });
   handler = merchant.informationHandler();
-  return {
-    opA,
-    opB,
-    merchant,
-    merchantId: registered.id,
-    clock,
-    async close() {
-      await endpoint.close();
-      await opA.close();
-      await opB.close();
-    },
-  };
+  return { merchant, merchantId: registered.id, endpoint };
 }

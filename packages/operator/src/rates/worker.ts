@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Worker } from '../parties/worker.ts';
+import { startPeriodicWorker, type Worker } from '../workers/periodic.ts';
 import { RATES_FILE_ERROR_MESSAGES } from './errors.ts';
 import type { RatesFileProvider } from './provider.ts';
 
@@ -15,28 +15,16 @@ export function startRatesRefresher(
   /** `TALLY_RATES_REFRESH_MS`. */
   intervalMs: number,
 ): Worker {
-  let running: Promise<void> | undefined;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = provider
-      .refresh()
-      .then((result) => {
-        if (!result.ok) {
-          const { error: code, detail, kept } = result;
-          log.warn({ code, detail, kept }, `rates file refused: ${RATES_FILE_ERROR_MESSAGES[code]}`);
-        } else if (result.changed)
-          log.info({ ratesId: result.ratesId, rates: result.rates }, 'rates file loaded');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'rates refresh failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return startPeriodicWorker(
+    intervalMs,
+    async () => {
+      const result = await provider.refresh();
+      if (!result.ok) {
+        const { error: code, detail, kept } = result;
+        log.warn({ code, detail, kept }, `rates file refused: ${RATES_FILE_ERROR_MESSAGES[code]}`);
+      } else if (result.changed)
+        log.info({ ratesId: result.ratesId, rates: result.rates }, 'rates file loaded');
     },
-  };
+    (error) => log.error({ err: error }, 'rates refresh failed'),
+  );
 }
