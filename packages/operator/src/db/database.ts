@@ -4,6 +4,7 @@ import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './datadir-lock.ts';
 import { migrateToLatest } from './migrator.ts';
 import { PGliteDialect } from './pglite-dialect.ts';
+import { PreparingClient } from './prepared.ts';
 import type { Schema } from './schema.ts';
 
 /** Where the node keeps its data: a PostgreSQL URL, a PGlite directory, or memory. */
@@ -42,6 +43,7 @@ function openPostgres(url: string, poolSizeMax = POOL_SIZE_DEFAULT): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSizeMax,
+    Client: PreparingClient,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8_OID
