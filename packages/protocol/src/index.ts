@@ -1,5 +1,6 @@
 export * from './cose/index.ts';
 export * from './crypto/index.ts';
+export * from './http/index.ts';
 export * from './ids/index.ts';
 export * from './indicium/index.ts';
 export * from './jws/index.ts';

@@ -1,22 +1,11 @@
+import { readTextLimited as readProtocolTextLimited } from '@tallystick/protocol';
 import { MerchantApiError, MerchantError } from '../errors.ts';
 
 /** Reads at most `bytesMax` of a body: the MTA cannot make the merchant buffer without bound. */
 export async function readTextLimited(response: Response, bytesMax: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > bytesMax) {
-      await reader.cancel().catch(() => undefined);
-      throw MerchantError.of('bad_response', `body larger than ${bytesMax} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = await readProtocolTextLimited(response, bytesMax);
+  if (text === 'too_large') throw MerchantError.of('bad_response', `body larger than ${bytesMax} bytes`);
+  return text;
 }
 
 /** An answer's JSON object, or the error its envelope describes. */

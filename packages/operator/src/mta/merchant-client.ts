@@ -1,3 +1,4 @@
+import { readTextLimited } from '@tallystick/protocol';
 import { MERCHANT_CALL_TIMEOUT_MS, MERCHANT_RESPONSE_BYTES_MAX } from './model.ts';
 
 export type MerchantCallError = 'merchant_unreachable' | 'merchant_refused' | 'merchant_ack_invalid';
@@ -47,23 +48,10 @@ export async function callMerchant(
 
 /** The body as text, or undefined when it is larger than any acknowledgement can be (or breaks off). */
 async function readLimited(response: Response): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let bytes = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
-      if (bytes > MERCHANT_RESPONSE_BYTES_MAX) {
-        await reader.cancel();
-        return undefined;
-      }
-      chunks.push(value);
-    }
+    const text = await readTextLimited(response, MERCHANT_RESPONSE_BYTES_MAX);
+    return text === 'too_large' ? undefined : text;
   } catch {
     return undefined;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBytesLimited, readTextLimited } from '../http/body.ts';
 import { createNodeFetch } from './node-fetch.ts';
 
 let server: Server;
@@ -102,6 +103,26 @@ describe('the node:http fetch', () => {
       dropping.closeAllConnections();
       await new Promise((resolve) => dropping.close(resolve));
     }
+  });
+
+  it("answers with a buffered body that reads once, as a stream, and within a reader's smaller bound", async () => {
+    const url = `${base}/big`;
+    const wide = createNodeFetch();
+    const first = await wide(url);
+    expect(first.bodyUsed).toBe(false);
+    const copy = first.clone();
+    expect((await first.text()).length).toBe(10_000);
+    expect(first.bodyUsed).toBe(true);
+    await expect(first.text()).rejects.toThrow(TypeError);
+    const streamed = await readBytesLimited({ body: copy.body } as Response, 20_000);
+    expect(streamed).not.toBe('too_large');
+    expect((streamed as Uint8Array).byteLength).toBe(10_000);
+    // The buffered fast path keeps the caller's bound, smaller than the fetch's own.
+    expect(await readTextLimited(await wide(url), 9_999)).toBe('too_large');
+    expect((await readTextLimited(await wide(url), 10_000)).length).toBe(10_000);
+    const empty = await wide(`${base}/empty`, { method: 'DELETE' });
+    expect(empty.body).toBeNull();
+    expect(await readTextLimited(empty, 10)).toBe('');
   });
 
   it('fails like fetch when nothing listens', async () => {

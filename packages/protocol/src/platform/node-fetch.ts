@@ -1,5 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { BUFFERED_BODY } from '../http/body.ts';
 
 /** Bounds of `createNodeFetch`: callers apply their own, smaller body limits on top. */
 export const NODE_FETCH_RESPONSE_BYTES_MAX = 4 * 1024 * 1024;
@@ -156,12 +157,94 @@ const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
 function responseOf(response: IncomingMessage, bytes: Buffer): Response {
   const status = response.statusCode ?? 0;
-  const headers = new Headers();
-  const raw = response.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : (bytes as Uint8Array<ArrayBuffer>), {
+  return new BufferedResponse(
     status,
-    statusText: response.statusMessage ?? '',
-    headers,
-  });
+    response.statusMessage ?? '',
+    response.rawHeaders,
+    NULL_BODY_STATUSES.has(status) ? null : bytes,
+  ) as unknown as Response;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * The parts of a WHATWG `Response` that callers of a JSON `fetch` use, over a
+ * body already read into memory. Building undici's `Response` (its `Headers`,
+ * a `ReadableStream`, the body mixin) cost more than the rest of the call;
+ * here `headers` and `body` are made only when asked for, and readers that
+ * know `BUFFERED_BODY` take the bytes as they are.
+ */
+class BufferedResponse {
+  readonly ok: boolean;
+  readonly redirected = false;
+  readonly type = 'basic';
+  readonly url = '';
+  readonly [BUFFERED_BODY]: Uint8Array | undefined;
+  readonly #data: Buffer | null;
+  #headers: Headers | undefined;
+  #used = false;
+
+  constructor(
+    readonly status: number,
+    readonly statusText: string,
+    private readonly rawHeaders: readonly string[],
+    data: Buffer | null,
+  ) {
+    this.ok = status >= 200 && status < 300;
+    this.#data = data;
+    this[BUFFERED_BODY] = data ?? undefined;
+  }
+
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      const raw = this.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    const bytes = this.#data;
+    if (bytes === null) return null;
+    return new ReadableStream({
+      start(controller) {
+        if (bytes.byteLength > 0) controller.enqueue(new Uint8Array(bytes));
+        controller.close();
+      },
+    });
+  }
+
+  get bodyUsed(): boolean {
+    return this.#used;
+  }
+
+  #consume(): Uint8Array {
+    if (this.#used) throw new TypeError('Body is unusable: Body has already been read');
+    this.#used = true;
+    return this.#data ?? new Uint8Array(0);
+  }
+
+  async text(): Promise<string> {
+    return utf8.decode(this.#consume());
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#consume();
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(this.#consume());
+  }
+
+  clone(): BufferedResponse {
+    if (this.#used) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new BufferedResponse(this.status, this.statusText, this.rawHeaders, this.#data);
+  }
 }

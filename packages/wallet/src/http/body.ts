@@ -1,28 +1,12 @@
+import { readTextLimited as readProtocolTextLimited } from '@tallystick/protocol';
 import { apiErrorOf, TallyConnectionError, TallyResponseError, TallyWalletError } from '../errors.ts';
 
 /** Reads at most `bytesMax` of a body: an operator cannot make the wallet buffer without bound. */
 export async function readTextLimited(response: Response, bytesMax: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.byteLength;
-    if (length > bytesMax) {
-      await reader.cancel().catch(() => undefined);
-      throw new TallyResponseError('bad_response', `body larger than ${bytesMax} bytes`);
-    }
-    chunks.push(value);
-  }
-  const all = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
+  const text = await readProtocolTextLimited(response, bytesMax);
+  if (text === 'too_large')
+    throw new TallyResponseError('bad_response', `body larger than ${bytesMax} bytes`);
+  return text;
 }
 
 /** An answer's JSON object, or the error its envelope describes. */
