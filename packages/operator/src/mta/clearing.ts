@@ -8,7 +8,6 @@ import {
 import type { Kysely } from 'kysely';
 import type { Schema } from '../db/schema.ts';
 import { acquiringFeeMinor, NO_FEE } from '../fees/model.ts';
-import { findPartyById } from '../parties/repository.ts';
 import { bookClearing } from './booking.ts';
 import { insertClearing } from './clearing-store.ts';
 import { type ClearingDecision, decideClearing, type Evidence } from './decide.ts';
@@ -32,6 +31,8 @@ export async function clearLocked(
   transaction: MtaTransaction,
   records: readonly MtaRecord[],
   now: Date,
+  /** Vouchers the caller has just checked for this transaction with this same `now`, by JWS. */
+  verified: ReadonlyMap<string, VerifiedVoucher> = new Map(),
 ): Promise<ClearingBody> {
   if (transaction.status !== 'open') throw new Error(`assertion: clearing ${transaction.id} twice`);
   const key = await importSessionKey(transaction.sessionKey);
@@ -39,6 +40,7 @@ export async function clearLocked(
     throw new Error(`assertion: stored session key of ${transaction.id} is unusable`);
   // Both records usually carry the same last voucher: one check serves both (same JWS, same `now`).
   const checked = new Map<string, Promise<VerifiedVoucher | VoucherError>>();
+  for (const [jws, voucher] of verified) checked.set(jws, Promise.resolve(voucher));
   const check = (jws: string) => {
     const found = checked.get(jws) ?? checkVoucher(transaction, jws, now, key);
     checked.set(jws, found);
@@ -55,8 +57,8 @@ export async function clearLocked(
   );
   const feeMinor = acquiringFeeMinor(decision.clearedMerchantMinor, ctx.acquiringFee ?? NO_FEE);
   const body = clearingBody(transaction, decision, feeMinor);
-  // Through `trx`: on PGlite the transaction holds the one connection.
-  const merchant = await findPartyById(trx, transaction.merchantId);
+  // A miss reads through `trx`: on PGlite the transaction holds the one connection.
+  const merchant = await ctx.parties.findParty(transaction.merchantId, trx);
   if (!merchant)
     throw new Error(`assertion: merchant ${transaction.merchantId} of ${transaction.id} is gone`);
   await ctx.billing.record(

@@ -1,4 +1,4 @@
-import { signClearing } from '@tallystick/protocol';
+import { type ClearingBody, signClearing } from '@tallystick/protocol';
 import {
   findClearing,
   findDueDeliveries,
@@ -17,14 +17,14 @@ import { DELIVERY_BACKOFF_MS_BASE, DELIVERY_BACKOFF_MS_MAX } from './model.ts';
  * scheduled with exponential backoff. The AM applies a clearing once however
  * often it arrives, so two deliveries racing are harmless.
  */
-export async function deliver(ctx: MtaContext, entry: OutboxEntry): Promise<boolean> {
-  const clearing = await findClearing(ctx.db.kysely, entry.transactionId);
-  if (!clearing) throw new Error(`assertion: outbox entry ${entry.transactionId} without a clearing`);
+export async function deliver(ctx: MtaContext, entry: OutboxEntry, stored?: ClearingBody): Promise<boolean> {
+  const body = stored ?? (await findClearing(ctx.db.kysely, entry.transactionId))?.body;
+  if (!body) throw new Error(`assertion: outbox entry ${entry.transactionId} without a clearing`);
   const now = ctx.clock();
   const jws = await signClearing(
     ctx.key,
     { iss: ctx.operatorId, aud: entry.amOperatorId, nowMs: now.getTime() },
-    clearing.body,
+    body,
   );
   const result = await ctx.am.deliverClearing(entry.amOperatorId, jws).catch((error: unknown) => ({
     ok: false as const,
@@ -54,6 +54,20 @@ export async function deliver(ctx: MtaContext, entry: OutboxEntry): Promise<bool
 export async function deliverNow(ctx: MtaContext, transactionId: string): Promise<void> {
   const entry = await findOutboxEntry(ctx.db.kysely, transactionId);
   if (entry) await deliver(ctx, entry);
+}
+
+/**
+ * Right after this node committed the clearing `body` and its outbox entry
+ * (attempts 0): one attempt with what is in hand, no reading back. Should the
+ * worker have delivered it meanwhile, the AM applies it once all the same and
+ * `markDelivered` changes nothing.
+ */
+export async function deliverCommitted(
+  ctx: MtaContext,
+  body: ClearingBody,
+  amOperatorId: string,
+): Promise<void> {
+  await deliver(ctx, { transactionId: body.transactionId, amOperatorId, attempts: 0 }, body);
 }
 
 /** The worker's pass: at most `limit` due deliveries, one after another. Returns how many were acknowledged. */

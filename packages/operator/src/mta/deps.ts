@@ -39,4 +39,5 @@ export interface MtaDeps {
 /** The deps plus what the service builds once from them. */
 export interface MtaContext extends MtaDeps {
   readonly ensureAccounts: import('./accounts.ts').AccountEnsurer;
+  readonly transactions: import('./transaction-cache.ts').TransactionCache;
 }

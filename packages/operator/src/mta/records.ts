@@ -1,8 +1,10 @@
 import {
+  type ClearingBody,
   type CustomerRecordBody,
   CustomerRecordMessage,
   type KeyResolver,
   MerchantRecordMessage,
+  type VerifiedVoucher,
   verifyTyped,
 } from '@tallystick/protocol';
 import type { Party } from '../parties/model.ts';
@@ -13,7 +15,7 @@ import type { MtaContext } from './deps.ts';
 import type { MtaError } from './errors.ts';
 import { importSessionKey, partyKeyResolver, sessionKeyResolver } from './keys.ts';
 import type { MtaRecord, MtaTransaction, RecordSide, RecordStatus } from './model.ts';
-import { findRecords, findTransaction, insertRecord, lockTransaction, recordOf } from './repository.ts';
+import { findRecords, insertRecord, lockTransaction, recordOf } from './repository.ts';
 import { verifiedOrCode } from './signed-errors.ts';
 import { checkVoucher } from './vouchers.ts';
 
@@ -28,7 +30,7 @@ export interface RecordSubmission {
 export interface RecordOutcome {
   readonly status: RecordStatus;
   /** Set when this record completed the clearing: deliver it to the AM once committed. */
-  readonly clearedTransactionId?: string;
+  readonly cleared?: { readonly body: ClearingBody; readonly amOperatorId: string };
 }
 
 /**
@@ -42,12 +44,14 @@ export async function submitRecord(
   input: RecordSubmission,
 ): Promise<RecordOutcome | MtaError> {
   const now = ctx.clock();
-  const transaction = await findTransaction(ctx.db.kysely, input.transactionId);
+  // Write-once fields only until the row is locked below (transaction-cache.ts).
+  const transaction = await ctx.transactions.find(ctx.db.kysely, input.transactionId);
   if (!transaction) return 'transaction_not_found';
   if (input.side === 'merchant' && input.merchant?.id !== transaction.merchantId)
     return 'transaction_not_found';
-  const record = await readRecord(ctx, transaction, input, now);
-  if (typeof record === 'string') return record;
+  const read = await readRecord(ctx, transaction, input, now);
+  if (typeof read === 'string') return read;
+  const { record, voucher } = read;
   await ensureClearingAccounts(ctx, transaction);
   return inTransaction<RecordOutcome, MtaError>(ctx.db.kysely, async (trx) => {
     const locked = await lockTransaction(trx, transaction.id);
@@ -62,8 +66,11 @@ export async function submitRecord(
     await insertRecord(trx, locked.id, record);
     const both = [...records, record];
     if (!recordOf(both, 'customer') || !recordOf(both, 'merchant')) return { status: 'recorded' };
-    await clearLocked(ctx, trx, locked, both, now);
-    return { status: 'cleared', clearedTransactionId: locked.id };
+    // This record's voucher was checked above with the same `now`: the clearing need not check it again.
+    const verified = new Map<string, VerifiedVoucher>();
+    if (voucher && record.lastVoucherJws !== null) verified.set(record.lastVoucherJws, voucher);
+    const body = await clearLocked(ctx, trx, locked, both, now, verified);
+    return { status: 'cleared', cleared: { body, amOperatorId: locked.amOperatorId } };
   });
 }
 
@@ -72,7 +79,7 @@ async function readRecord(
   transaction: MtaTransaction,
   input: RecordSubmission,
   now: Date,
-): Promise<MtaRecord | MtaError> {
+): Promise<{ readonly record: MtaRecord; readonly voucher?: VerifiedVoucher } | MtaError> {
   const resolveKey = await resolverFor(ctx, transaction, input.side);
   const options = {
     resolveKey,
@@ -86,10 +93,10 @@ async function readRecord(
       : verifyTyped(input.jws, MerchantRecordMessage, options),
   );
   if (typeof message === 'string') return message;
-  const problem = await checkAgainstVoucher(transaction, message.body, now);
-  if (problem) return problem;
+  const voucher = await checkAgainstVoucher(transaction, message.body, now);
+  if (typeof voucher === 'string') return voucher;
   const body = message.body;
-  return {
+  const record: MtaRecord = {
     side: input.side,
     recordJws: input.jws,
     purchaseCount: body.purchaseCount,
@@ -99,6 +106,7 @@ async function readRecord(
     lastVoucherJws: body.lastVoucher ?? null,
     receivedAt: now,
   };
+  return voucher ? { record, voucher } : { record };
 }
 
 async function resolverFor(
@@ -113,12 +121,12 @@ async function resolverFor(
   return sessionKeyResolver(key, transaction.pseudonym);
 }
 
-/** A record must be what its own last voucher says: same seq, total and purchase-list hash. */
+/** A record must be what its own last voucher says: same seq, total and purchase-list hash. The voucher, checked. */
 async function checkAgainstVoucher(
   transaction: MtaTransaction,
   body: CustomerRecordBody,
   now: Date,
-): Promise<MtaError | undefined> {
+): Promise<MtaError | VerifiedVoucher | undefined> {
   if (body.currency !== transaction.merchantCurrency) return 'record_currency_mismatch';
   if (body.lastVoucher === undefined) return undefined;
   const voucher = await checkVoucher(transaction, body.lastVoucher, now);
@@ -127,5 +135,5 @@ async function checkAgainstVoucher(
     voucher.seq === body.lastSeq &&
     voucher.cumulativeMinor === body.totalMinor &&
     voucher.purchaseListHash === body.purchaseListHash;
-  return consistent ? undefined : 'record_voucher_mismatch';
+  return consistent ? voucher : 'record_voucher_mismatch';
 }

@@ -1,6 +1,6 @@
 import { AmendedInitiationMessage, signMtaAck, verifyTyped } from '@tallystick/protocol';
 import { isUniqueViolation } from '../parties/transaction.ts';
-import type { MtaDeps } from './deps.ts';
+import type { MtaContext, MtaDeps } from './deps.ts';
 import type { MtaError } from './errors.ts';
 import { askMerchant } from './merchant-ack.ts';
 import type { MtaTransaction } from './model.ts';
@@ -17,7 +17,7 @@ import { type SessionTerms, sessionTerms } from './terms.ts';
  * again gets the original ack.
  */
 export async function registerTransaction(
-  deps: MtaDeps,
+  deps: MtaDeps & Pick<MtaContext, 'transactions'>,
   jws: string,
 ): Promise<{ readonly mtaAck: string } | MtaError> {
   const now = deps.clock();
@@ -50,6 +50,7 @@ export async function registerTransaction(
     if (isUniqueViolation(error, 'mta_transactions_pkey')) return 'transaction_exists';
     throw error;
   }
+  deps.transactions.remember(transaction);
   return { mtaAck };
 }
 

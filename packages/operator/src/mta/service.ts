@@ -2,7 +2,7 @@ import { linkResultOf } from '../federation/link.ts';
 import type { Party } from '../parties/model.ts';
 import { createAccountEnsurer } from './accounts.ts';
 import { findClearing } from './clearing-store.ts';
-import { deliverDue, deliverNow } from './delivery.ts';
+import { deliverCommitted, deliverDue, deliverNow } from './delivery.ts';
 import type { MtaContext, MtaDeps } from './deps.ts';
 import { MTA_ERROR_MESSAGES, MTA_ERROR_STATUS, type MtaError } from './errors.ts';
 import type { MtaInbound } from './inbound.ts';
@@ -11,6 +11,7 @@ import { type RecordSubmission, submitRecord } from './records.ts';
 import { registerTransaction } from './registration.ts';
 import { findRecords, findTransaction } from './repository.ts';
 import { clearDue } from './timer.ts';
+import { createTransactionCache } from './transaction-cache.ts';
 
 export interface MtaService {
   /** `POST /v1/mta/transactions`: amended initiation in, MTA ack out. */
@@ -35,13 +36,22 @@ export interface MtaService {
 }
 
 export function createMtaService(deps: MtaDeps): MtaService {
-  const ctx: MtaContext = { ...deps, ensureAccounts: createAccountEnsurer(deps.ledger) };
+  const ctx: MtaContext = {
+    ...deps,
+    ensureAccounts: createAccountEnsurer(deps.ledger),
+    transactions: createTransactionCache(),
+  };
 
   /** Submits, then (after the commit) hands a completed clearing to the AM right away. */
   const submit = async (input: RecordSubmission) => {
     const outcome = await submitRecord(ctx, input);
     if (typeof outcome === 'string') return outcome;
-    if (outcome.clearedTransactionId !== undefined) await deliverQuietly(ctx, outcome.clearedTransactionId);
+    const cleared = outcome.cleared;
+    if (cleared !== undefined) {
+      await deliverQuietly(ctx, cleared.body.transactionId, () =>
+        deliverCommitted(ctx, cleared.body, cleared.amOperatorId),
+      );
+    }
     return { status: outcome.status };
   };
 
@@ -62,7 +72,7 @@ export function createMtaService(deps: MtaDeps): MtaService {
     },
     async clearDue(limit) {
       const cleared = await clearDue(ctx, limit);
-      for (const id of cleared) await deliverQuietly(ctx, id);
+      for (const id of cleared) await deliverQuietly(ctx, id, () => deliverNow(ctx, id));
       return cleared.length;
     },
     deliverDue: (limit) => deliverDue(ctx, limit),
@@ -85,9 +95,13 @@ export function createMtaService(deps: MtaDeps): MtaService {
 }
 
 /** A failed first delivery is the outbox's business now; the record's answer does not depend on it. */
-async function deliverQuietly(ctx: MtaContext, transactionId: string): Promise<void> {
+async function deliverQuietly(
+  ctx: MtaContext,
+  transactionId: string,
+  attempt: () => Promise<void>,
+): Promise<void> {
   try {
-    await deliverNow(ctx, transactionId);
+    await attempt();
   } catch (error) {
     ctx.log?.warn({ err: error, transactionId }, 'first clearing delivery threw; the worker retries');
   }

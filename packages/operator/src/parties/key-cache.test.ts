@@ -66,4 +66,21 @@ describe('party keys cached by kid', () => {
     expect(forged).not.toBe(bob.apiKey);
     expect(await op.parties.authenticateApiKey(forged)).toBeUndefined();
   });
+
+  it('serves a party by id from its cache (also inside a transaction); a credit limit change empties it', async () => {
+    const carol = await op.customer({ creditLimitMinor: '300' });
+    expect((await op.parties.findParty(carol.id))?.creditLimitMinor).toBe(300n);
+    await op.db.kysely
+      .updateTable('parties')
+      .set({ credit_limit_minor: 9n })
+      .where('id', '=', carol.id)
+      .execute();
+    // Within the TTL the cached row answers, through any executor.
+    expect((await op.parties.findParty(carol.id, op.db.kysely))?.creditLimitMinor).toBe(300n);
+    expect(Object.isFrozen(await op.parties.findParty(carol.id))).toBe(true);
+    await op.parties.setCreditLimit({ customerId: carol.id, creditLimitMinor: 400n, requestId: 'cache-2' });
+    expect((await op.parties.findParty(carol.id))?.creditLimitMinor).toBe(400n);
+    // An unknown id is not remembered: a party registered under it later is found.
+    expect(await op.parties.findParty('nobody')).toBeUndefined();
+  });
 });

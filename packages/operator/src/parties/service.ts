@@ -6,7 +6,13 @@ import type { PartyError } from './errors.ts';
 import type { Party, PartyKey, Registration } from './model.ts';
 import type { OperatorAccounts } from './operator-accounts.ts';
 import { type RegistrationInput, registerParty } from './registration.ts';
-import { findKey, findKeysOfParty, findPartyById, findPartyCredentials } from './repository.ts';
+import {
+  type Executor,
+  findKey,
+  findKeysOfParty,
+  findPartyById,
+  findPartyCredentials,
+} from './repository.ts';
 
 export interface PartiesDeps {
   readonly db: Database;
@@ -28,7 +34,12 @@ export interface PartiesService {
     readonly publicJwk: Readonly<Record<string, unknown>>;
     readonly endpointUrl: string;
   }): Promise<Registration | PartyError>;
-  findParty(partyId: string): Promise<Party | undefined>;
+  /**
+   * A party by id, as read at most `AUTH_CACHE_TTL_MS` ago in this process
+   * (see there). `db` reads a miss inside the caller's transaction (on PGlite
+   * the transaction holds the one connection).
+   */
+  findParty(partyId: string, db?: Executor): Promise<Party | undefined>;
   keysOf(partyId: string): Promise<readonly PartyKey[]>;
   /** The party an API key belongs to, or undefined for a wrong, unknown or malformed key. */
   authenticateApiKey(apiKey: string): Promise<Party | undefined>;
@@ -50,6 +61,8 @@ const KEY_CACHE_ENTRIES_MAX = 10_000;
  * credit limit change, which empties the cache in this process (another
  * process may show the old limit this long; the limit itself is enforced by
  * the ledger, not by this row). Keyed by the key's SHA-256, never the key.
+ * A party found by id (the MTA reads the merchant at registration and at
+ * clearing) is kept as long, on the same rule.
  */
 const AUTH_CACHE_TTL_MS = 2_000;
 const AUTH_CACHE_ENTRIES_MAX = 10_000;
@@ -59,6 +72,18 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
   const register = (input: RegistrationInput) => registerParty(deps, input);
   const keys = new Map<string, PartyKey>();
   const authenticated = new Map<string, { readonly party: Party; readonly untilMs: number }>();
+  const byId = new Map<string, { readonly party: Party; readonly untilMs: number }>();
+  const findParty = async (partyId: string, executor: Executor = db): Promise<Party | undefined> => {
+    const nowMs = deps.clock().getTime();
+    const cached = byId.get(partyId);
+    if (cached && cached.untilMs > nowMs) return cached.party;
+    const found = await findPartyById(executor, partyId);
+    if (!found) return undefined;
+    if (byId.size >= AUTH_CACHE_ENTRIES_MAX) byId.clear();
+    const party = Object.freeze({ ...found });
+    byId.set(partyId, { party, untilMs: nowMs + AUTH_CACHE_TTL_MS });
+    return party;
+  };
   const keyOf = async (kid: string): Promise<PartyKey | undefined> => {
     const cached = keys.get(kid);
     if (cached) return cached;
@@ -73,7 +98,7 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
   return {
     registerCustomer: (input) => register({ ...input, kind: 'customer', endpointUrl: null }),
     registerMerchant: (input) => register({ ...input, kind: 'merchant', creditLimitMinor: 0n }),
-    findParty: (partyId) => findPartyById(db, partyId),
+    findParty,
     keysOf: (partyId) => findKeysOfParty(db, partyId),
     async authenticateApiKey(apiKey) {
       const partyId = partyIdOfApiKey(apiKey);
@@ -99,6 +124,7 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
       const result = await setCreditLimit(deps, input);
       // The party row changed: no cached copy may show the old limit in this process.
       authenticated.clear();
+      byId.clear();
       return result;
     },
   };
