@@ -1,18 +1,18 @@
 /**
  * The child processes of `npm run bench:sessions`: an operator node (role
  * `operator`, configured through `loadConfig` from the environment like a real
- * one) or the merchant's shop (role `shop`: the merchant SDK on node:http with
- * an information, a purchase and a terminate endpoint). Each says `ready` over
+ * one) or the merchant's shop (role `shop`: the merchant SDK called from a plain
+ * node:http server with an information, a purchase and a terminate endpoint). Each says `ready` over
  * IPC and stops on `stop`.
  */
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   createMemoryMerchantStore,
   createMerchant,
+  type InformationRequest,
   type Merchant,
   MerchantError,
-  toNodeListener,
 } from '@tallystick/merchant';
 import { generateSigningKey } from '@tallystick/protocol';
 import { createNodeFetch } from '@tallystick/protocol/node';
@@ -51,16 +51,22 @@ async function runShop(): Promise<() => Promise<void>> {
   const { BENCH_MTA_URL: mtaUrl, BENCH_MTA_ID: operatorId, TALLY_ADMIN_TOKEN: admin } = process.env;
   if (!mtaUrl || !operatorId || !admin) throw new Error('BENCH_MTA_URL, BENCH_MTA_ID, TALLY_ADMIN_TOKEN');
   let merchant: Merchant | undefined;
-  const server = createServer(
-    toNodeListener(async (request) => {
-      if (!merchant) return answer(503, { error: { code: 'starting' } });
-      return route(merchant, request).catch((error: unknown) =>
-        answer(error instanceof MerchantError ? 422 : 500, {
-          error: { code: (error as MerchantError).code ?? 'internal_error', message: String(error) },
-        }),
-      );
-    }),
-  );
+  // Plain node:http, as a merchant's own server would call the SDK: no WHATWG Request/Response per call.
+  const server = createServer((req, res) => {
+    readJson(req).then(
+      (body) => {
+        if (!merchant) return reply(res, 503, { error: { code: 'starting' } });
+        return route(merchant, req.url ?? '/', body).then(
+          ([status, answer]) => reply(res, status, answer),
+          (error: unknown) =>
+            reply(res, error instanceof MerchantError ? 422 : 500, {
+              error: { code: (error as MerchantError).code ?? 'internal_error', message: String(error) },
+            }),
+        );
+      },
+      () => reply(res, 400, { error: { code: 'request_malformed' } }),
+    );
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const key = await generateSigningKey();
@@ -92,10 +98,14 @@ async function runShop(): Promise<() => Promise<void>> {
     });
 }
 
-async function route(merchant: Merchant, request: Request): Promise<Response> {
-  const path = new URL(request.url).pathname;
-  if (path === INFORMATION_PATH) return merchant.informationHandler()(request);
-  const body = (await request.json()) as Record<string, string>;
+async function route(
+  merchant: Merchant,
+  path: string,
+  body: Record<string, string>,
+): Promise<[number, object]> {
+  if (path === INFORMATION_PATH) {
+    return [200, await merchant.handleInformation(body as unknown as InformationRequest)];
+  }
   if (path === PURCHASE_PATH) {
     const { transactionId = '', voucher = '', sku = '', priceMinor = '0' } = body;
     const result = await merchant.acceptPurchase(transactionId, voucher, {
@@ -103,19 +113,43 @@ async function route(merchant: Merchant, request: Request): Promise<Response> {
       priceMinor: BigInt(priceMinor),
     });
     return result.ok
-      ? answer(200, { item: sku, remainingMinor: String(result.receipt.remainingMinor) })
-      : answer(402, { error: { code: result.code } });
+      ? [200, { item: sku, remainingMinor: String(result.receipt.remainingMinor) }]
+      : [402, { error: { code: result.code } }];
   }
   if (path === TERMINATE_PATH) {
     const { transactionId } = await merchant.receiveTerminate(body.terminate ?? '');
     const record = await merchant.submitRecord(transactionId);
-    return answer(200, { recordStatus: record.status });
+    return [200, { recordStatus: record.status }];
   }
-  return answer(404, { error: { code: 'not_found' } });
+  return [404, { error: { code: 'not_found' } }];
 }
 
-function answer(status: number, body: object): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const SHOP_BODY_BYTES_MAX = 64 * 1024;
+
+function readJson(req: IncomingMessage): Promise<Record<string, string>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on('data', (chunk: Buffer) => {
+      length += chunk.byteLength;
+      if (length > SHOP_BODY_BYTES_MAX) req.destroy(new Error('body too large'));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks, length).toString('utf8')));
+      } catch (error) {
+        reject(error);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
 }
 
 function send(message: RoleMessage): void {
