@@ -10,7 +10,7 @@ import { CURRENCY, MERCHANT_ID, MTA_ID, OFFER_ID, PRICE_MINOR, ROUTE } from './m
 export async function createBenchPaywall(
   mtaPublicJwk: Record<string, unknown>,
   informations: readonly string[],
-  extra: { readonly voucherVerifyOnThreadPool?: boolean } = {},
+  extra: { readonly voucherVerify?: 'worker' | 'threadpool' | 'inline' } = {},
 ): Promise<Paywall> {
   const document = { operatorId: MTA_ID, currency: CURRENCY, keys: [mtaPublicJwk] };
   const merchant = createMerchant({

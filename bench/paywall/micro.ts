@@ -15,9 +15,9 @@ const sessions = await openBenchSessions({ lanes: LANES, chainLength: Math.ceil(
 const paywall = await createBenchPaywall(
   sessions.mtaPublicJwk,
   sessions.informations,
-  // BENCH_VOUCHER_VERIFY=inline|threadpool, as in the HTTP bench's server.
+  // BENCH_VOUCHER_VERIFY=worker|threadpool|inline, as in the HTTP bench's server.
   process.env.BENCH_VOUCHER_VERIFY
-    ? { voucherVerifyOnThreadPool: process.env.BENCH_VOUCHER_VERIFY === 'threadpool' }
+    ? { voucherVerify: process.env.BENCH_VOUCHER_VERIFY as 'worker' | 'threadpool' | 'inline' }
     : {},
 );
 

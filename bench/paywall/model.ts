@@ -22,7 +22,15 @@ export type ToRunner =
    * milliseconds it used (user + system: its own work only), and of those the
    * system (kernel) milliseconds.
    */
-  | { type: 'utilization'; value: number; cpuMs: number; systemMs: number }
+  | {
+      type: 'utilization';
+      value: number;
+      cpuMs: number;
+      systemMs: number;
+      /** Of `cpuMs`, the main thread's and the other threads' (thread pool, workers, GC helpers). */
+      mainThreadMs: number;
+      otherThreadsMs: number;
+    }
   | { type: 'error'; message: string };
 
 /** The trivial JSON endpoint: the worst case for the paywall's relative overhead. */

@@ -20,7 +20,13 @@ const AMOUNT_VOUCHER = Math.round(AMOUNT_FAST / 3);
 
 type Variant = 'unpaid' | 'voucher' | 'hashChain' | 'floor';
 /** The server's milliseconds during a run: event loop busy, CPU (all threads), of which kernel. */
-type Used = { busyMs: number; cpuMs: number; systemMs: number };
+type Used = {
+  busyMs: number;
+  cpuMs: number;
+  systemMs: number;
+  mainThreadMs: number;
+  otherThreadsMs: number;
+};
 
 const server = fork(fileURLToPath(new URL('./server.ts', import.meta.url)), [], {
   // BENCH_CPU_PROF=dir writes the server's CPU profile there.
@@ -39,7 +45,13 @@ const reply = new Promise<Extract<ToRunner, { type: 'ready' }>>((resolve, reject
   server.on('message', (message: ToRunner) => {
     if (message.type === 'ready') resolve(message);
     else if (message.type === 'utilization')
-      onBusy?.({ busyMs: message.value, cpuMs: message.cpuMs, systemMs: message.systemMs });
+      onBusy?.({
+        busyMs: message.value,
+        cpuMs: message.cpuMs,
+        systemMs: message.systemMs,
+        mainThreadMs: message.mainThreadMs,
+        otherThreadsMs: message.otherThreadsMs,
+      });
     else reject(new Error(message.message));
   });
   server.on('exit', (code) => reject(new Error(`the server process exited (${code})`)));
@@ -125,7 +137,11 @@ try {
         `round ${round + 1}  ${variant.padEnd(9)}  ${Math.round(result.rps).toString().padStart(6)} req/s  ` +
           `p99 ${String(result.p99Ms).padStart(3)} ms  server ${((result.busyMs * 1000) / result.total).toFixed(1)} µs/request busy, ` +
           `${((result.cpuMs * 1000) / result.total).toFixed(1)} µs CPU ` +
-          `(${((result.systemMs * 1000) / result.total).toFixed(1)} kernel)` +
+          `(${((result.systemMs * 1000) / result.total).toFixed(1)} kernel; ` +
+          `main thread ${((result.mainThreadMs * 1000) / result.total).toFixed(0)}, ` +
+          `other threads ${((result.otherThreadsMs * 1000) / result.total).toFixed(0)}), ` +
+          `load generator ${((result.loadCpuMs * 1000) / result.total).toFixed(1)} µs CPU, ` +
+          `machine ${((result.machineCpuMs * 1000) / result.total).toFixed(0)} µs CPU` +
           (result.non2xx || result.errors ? `  (${result.non2xx} non-2xx, ${result.errors} errors)` : ''),
       );
     }

@@ -4,6 +4,7 @@
  * baseline) and one with it, both serving the same trivial JSON route.
  */
 
+import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fastifyPaywall } from '@tallystick/merchant';
 import { PAYMENT_RESPONSE_HEADER } from '@tallystick/protocol';
@@ -25,18 +26,45 @@ const send = (message: ToRunner) => process.send?.(message);
 
 let mark = performance.eventLoopUtilization();
 let cpuMark = process.cpuUsage();
+let threadMark = threadTicks();
+
+/**
+ * CPU clock ticks (user + system) of the main thread and of all other threads
+ * (libuv's thread pool, workers, V8's GC helpers), from /proc (Linux; zeros
+ * elsewhere): which part of the work the second core took.
+ */
+function threadTicks(): { main: number; other: number } {
+  const ticks = { main: 0, other: 0 };
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const used = Number(fields[11]) + Number(fields[12]);
+      if (Number(tid) === process.pid) ticks.main += used;
+      else ticks.other += used;
+    }
+  } catch {
+    // not Linux: no breakdown
+  }
+  return ticks;
+}
 process.on('message', (message: ToServer) => {
   if (message.type === 'stop') process.exit(0);
   if (message.type === 'mark') {
     mark = performance.eventLoopUtilization();
     cpuMark = process.cpuUsage();
+    threadMark = threadTicks();
   } else if (message.type === 'report') {
     const cpu = process.cpuUsage(cpuMark);
+    const threads = threadTicks();
     send({
       type: 'utilization',
       value: performance.eventLoopUtilization(mark).active,
       cpuMs: (cpu.user + cpu.system) / 1000,
       systemMs: cpu.system / 1000,
+      // Clock ticks are 10 ms (USER_HZ 100).
+      mainThreadMs: (threads.main - threadMark.main) * 10,
+      otherThreadsMs: (threads.other - threadMark.other) * 10,
     });
   } else
     setup(message).catch((error: Error) => send({ type: 'error', message: error.stack ?? error.message }));
@@ -46,9 +74,9 @@ async function setup(message: Extract<ToServer, { type: 'setup' }>): Promise<voi
   const paywall = await createBenchPaywall(
     message.mtaPublicJwk,
     message.informations,
-    // BENCH_VOUCHER_VERIFY=inline|threadpool overrides the paywall's default, to compare the two.
+    // BENCH_VOUCHER_VERIFY=worker|threadpool|inline overrides the paywall's default, to compare the two.
     process.env.BENCH_VOUCHER_VERIFY
-      ? { voucherVerifyOnThreadPool: process.env.BENCH_VOUCHER_VERIFY === 'threadpool' }
+      ? { voucherVerify: process.env.BENCH_VOUCHER_VERIFY as 'worker' | 'threadpool' | 'inline' }
       : {},
   );
   const unpaid = Fastify();

@@ -9,7 +9,7 @@ import {
   verifyVoucher,
 } from '@tallystick/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeKeyOf, parseCompactJws } from './platform/node-voucher.ts';
+import { nodeKeyOf, parseCompactJws, spkiOf } from './platform/node-voucher.ts';
 import { checkVoucherMessage, checkVoucherMessageAsync, type VoucherSessionKey } from './voucher-check.ts';
 
 const TXN = 'op-a.1.1';
@@ -31,6 +31,7 @@ beforeAll(async () => {
     alg: 'ES256',
     kid: verification.kid,
     key: nodeKeyOf(verification.publicJwk),
+    keyDer: spkiOf(nodeKeyOf(verification.publicJwk)),
   };
 });
 
@@ -68,6 +69,11 @@ async function both(jws: string) {
   // The thread-pool form the lanes use answers exactly as the synchronous one.
   const pooled = parsed ? await checkVoucherMessageAsync(parsed, session, () => NOW_MS) : 'voucher_malformed';
   expect(pooled).toEqual(fast);
+  // So does the batched verifier worker (the default).
+  const onWorker = parsed
+    ? await checkVoucherMessageAsync(parsed, session, () => NOW_MS, 'worker')
+    : 'voucher_malformed';
+  expect(onWorker).toEqual(fast);
   return { slow: typeof slow === 'string' ? slow : 'ok', fast: typeof fast === 'string' ? fast : 'ok' };
 }
 

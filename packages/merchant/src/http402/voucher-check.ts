@@ -9,7 +9,12 @@ import {
   VoucherMessage,
   type VoucherWire,
 } from '@tallystick/protocol';
-import { type ParsedJws, verifySignature, verifySignatureAsync } from './platform/node-voucher.ts';
+import {
+  type ParsedJws,
+  verifySignature,
+  verifySignatureAsync,
+  verifySignatureOnWorker,
+} from './platform/node-voucher.ts';
 
 /** What a voucher is checked against that does not change during the session. */
 export interface VoucherSessionKey {
@@ -19,7 +24,12 @@ export interface VoucherSessionKey {
   readonly alg: SigningAlgorithm;
   readonly kid: string;
   readonly key: KeyObject;
+  /** `key` as SPKI DER, for the verifier worker. */
+  readonly keyDer: Buffer;
 }
+
+/** Where a voucher's signature is verified: the batched worker thread, libuv's thread pool, or inline. */
+export type VoucherVerifyMode = 'worker' | 'threadpool' | 'inline';
 
 /**
  * `verifyVoucher`'s envelope and body checks (protocol voucher/verify.ts), the
@@ -41,19 +51,29 @@ export function checkVoucherMessage(
 }
 
 /**
- * The same checks, with the signature verified on libuv's thread pool: the
- * event loop serves other requests during the ~70 µs of P-256 arithmetic.
+ * The same checks, with the signature verified off the event loop (the
+ * batched worker thread or libuv's thread pool): the event loop serves
+ * other requests during the ~70 µs of P-256 arithmetic.
  */
 export async function checkVoucherMessageAsync(
   parsed: ParsedJws,
   session: VoucherSessionKey,
   nowMs: () => number,
+  mode: Exclude<VoucherVerifyMode, 'inline'> = 'threadpool',
 ): Promise<VoucherBody | VoucherError> {
   const header = checkVoucherHeader(parsed, session);
   if (header !== undefined) return header;
-  if (!(await verifySignatureAsync(session.alg, session.key, parsed.signingInput, parsed.signature))) {
-    return 'voucher_signature_invalid';
-  }
+  const valid =
+    mode === 'worker'
+      ? await verifySignatureOnWorker(
+          session.alg,
+          session.key,
+          session.keyDer,
+          parsed.signingInput,
+          parsed.signature,
+        )
+      : await verifySignatureAsync(session.alg, session.key, parsed.signingInput, parsed.signature);
+  if (!valid) return 'voucher_signature_invalid';
   return checkVoucherClaims(parsed, session, nowMs());
 }
 

@@ -8,9 +8,20 @@ import type { MerchantContext } from '../session/context.ts';
 import type { MerchantSession } from '../session/model.ts';
 import type { ExpectedItem } from '../session/purchase.ts';
 import type { PaywallRefusal } from './errors.ts';
-import { appendPurchaseSync, nodeKeyOf, type ParsedJws, parseCompactJws } from './platform/node-voucher.ts';
+import {
+  appendPurchaseSync,
+  nodeKeyOf,
+  type ParsedJws,
+  parseCompactJws,
+  spkiOf,
+} from './platform/node-voucher.ts';
 import { createLoader } from './session-info.ts';
-import { checkVoucherMessage, checkVoucherMessageAsync, type VoucherSessionKey } from './voucher-check.ts';
+import {
+  checkVoucherMessage,
+  checkVoucherMessageAsync,
+  type VoucherSessionKey,
+  type VoucherVerifyMode,
+} from './voucher-check.ts';
 
 interface LaneState {
   readonly seq: number;
@@ -63,12 +74,12 @@ export interface VoucherLaneLimits {
   readonly waitersMax: number;
   readonly lanesMax: number;
   /**
-   * Verify signatures on libuv's thread pool (the event loop serves other
-   * requests meanwhile) rather than inline. The hand-over costs 10-25 µs of
-   * CPU per voucher on top of the ~70 µs verification, but lets a second core
-   * take the verification: more vouchers per second while a core has room.
+   * Where signatures are verified: `worker` (one worker thread, batched: one
+   * wake-up per turn of the event loop), `threadpool` (libuv's, a task per
+   * voucher) or `inline`. Off the event loop a second core takes the ~70 µs
+   * of P-256 arithmetic while the event loop serves other requests.
    */
-  readonly verifyOnThreadPool?: boolean;
+  readonly verify: VoucherVerifyMode;
 }
 
 /**
@@ -104,8 +115,8 @@ export function createVoucherLanes(ctx: MerchantContext, limits: VoucherLaneLimi
     jws: string,
     expected: ExpectedItem,
   ): Reserve | Promise<Reserve> {
-    if (limits.verifyOnThreadPool) {
-      return checkVoucherMessageAsync(parsed, lane, ctx.nowMs).then((body) =>
+    if (limits.verify !== 'inline') {
+      return checkVoucherMessageAsync(parsed, lane, ctx.nowMs, limits.verify).then((body) =>
         typeof body === 'string' ? body : inTurn(lane, body, jws, expected),
       );
     }
@@ -195,13 +206,15 @@ async function loadLane(ctx: MerchantContext, transactionId: string): Promise<Vo
   const session = await ctx.store.getSession(transactionId);
   if (!session) return undefined;
   const verification = await ctx.sessionKeys.get(transactionId, session.sessionKeyJwk);
+  const key = nodeKeyOf(verification.publicJwk);
   return {
     transactionId,
     pseudonym: session.pseudonym,
     merchantId: ctx.merchantId,
     alg: verification.alg,
     kid: verification.kid,
-    key: nodeKeyOf(verification.publicJwk),
+    key,
+    keyDer: spkiOf(key),
     currency: session.currency,
     depositMinor: session.depositMinor,
     expiresAtMs: session.expiresAtMs,

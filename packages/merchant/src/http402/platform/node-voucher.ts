@@ -6,6 +6,7 @@ import {
   type PurchaseListState,
   type SigningAlgorithm,
 } from '@tallystick/protocol';
+import { sharedSignatureVerifier } from './voucher-worker.ts';
 
 /** A compact JWS split and its JSON parts parsed; nothing verified yet. */
 export interface ParsedJws {
@@ -111,6 +112,29 @@ export function verifySignatureAsync(
       resolve(false);
     }
   });
+}
+
+/**
+ * `verifySignature` on the process's batched verifier worker: one message to
+ * the worker per turn of the event loop, not a thread-pool task per voucher.
+ */
+export function verifySignatureOnWorker(
+  alg: SigningAlgorithm,
+  key: KeyObject,
+  keyDer: Buffer,
+  signingInput: string,
+  signature: Buffer,
+): Promise<boolean> {
+  const der = alg === 'ES256' ? p1363ToDer(signature) : signature;
+  if (der === undefined) return Promise.resolve(false);
+  return new Promise((resolve) =>
+    sharedSignatureVerifier().verify(alg, key, keyDer, signingInput, der, resolve),
+  );
+}
+
+/** A session key's SPKI DER: how the verifier worker is handed the key. */
+export function spkiOf(key: KeyObject): Buffer {
+  return key.export({ format: 'der', type: 'spki' });
 }
 
 /** r‖s (32 bytes each) to DER `SEQUENCE { INTEGER r, INTEGER s }`, in one buffer; undefined when not 64 bytes. */
