@@ -71,6 +71,21 @@ describe('the batched verifier worker', () => {
     );
   });
 
+  it('answers a queue longer than the batches allowed in flight, in order', async () => {
+    const verifier = new BatchedSignatureVerifier();
+    verifiers.push(verifier);
+    const input = 'eyJhbGciOiJFUzI1NiJ9.many';
+    const signature = es256(input);
+    const bad = tampered(signature, 40);
+    // 700 at once: three batches of at most 256, the third sent only when an answer came back.
+    const answers = await Promise.all(
+      Array.from({ length: 700 }, (_, i) =>
+        check(verifier, 'ES256', ec.publicKey, input, i % 7 === 3 ? bad : signature),
+      ),
+    );
+    expect(answers).toEqual(Array.from({ length: 700 }, (_, i) => i % 7 !== 3));
+  });
+
   it('answers across batches and after its worker is gone (inline, the same answers)', async () => {
     const verifier = new BatchedSignatureVerifier();
     verifiers.push(verifier);
@@ -85,6 +100,15 @@ describe('the batched verifier worker', () => {
     ];
     await verifier.close();
     expect(await Promise.all(held)).toEqual([true, false]);
+    // Held back behind full batches when the worker stops: answered inline too.
+    const restarted = new BatchedSignatureVerifier();
+    verifiers.push(restarted);
+    const queued = Array.from({ length: 600 }, (_, i) =>
+      check(restarted, 'ES256', ec.publicKey, input, i % 2 ? signature : tampered(signature, 50)),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    await restarted.close();
+    expect(await Promise.all(queued)).toEqual(Array.from({ length: 600 }, (_, i) => i % 2 === 1));
     expect(await check(verifier, 'ES256', ec.publicKey, input, signature)).toBe(true);
     expect(await check(verifier, 'ES256', otherEc.publicKey, input, signature)).toBe(false);
   });

@@ -73,12 +73,22 @@ interface Job {
 const HEAD_BYTES = 9;
 /** Signatures per message at most; a longer queue goes in several. */
 const BATCH_MAX = 256;
+/**
+ * Batches at the worker at once. More signatures wait on the main thread and
+ * go over in one message when an answer comes back: under load a batch grows
+ * to what arrived while the worker was busy (fewer wake-ups on both sides:
+ * kernel CPU per voucher 14-25 µs against 22-25 µs unbounded, in the HTTP
+ * bench), with no wait when the worker is idle.
+ */
+const IN_FLIGHT_MAX = 2;
 
 /**
  * Voucher signatures verified on one worker thread, in batches: every
  * signature asked for during one turn of the event loop goes to the worker
  * in one message (one wake-up), and all answers of a batch come back in one
  * (one wake-up), instead of a thread-pool task and a completion per voucher.
+ * At most `IN_FLIGHT_MAX` batches are out at a time; what arrives meanwhile
+ * makes the next batch.
  * The second core does the ~70 µs of P-256 arithmetic per voucher; the event
  * loop's share is copying the signed bytes into the batch.
  *
@@ -136,7 +146,7 @@ export class BatchedSignatureVerifier {
   }
 
   #send(): void {
-    while (this.#queue.length > 0) {
+    while (this.#queue.length > 0 && (this.#failed || this.#inFlight.length < IN_FLIGHT_MAX)) {
       const jobs = this.#queue.length <= BATCH_MAX ? this.#queue : this.#queue.slice(0, BATCH_MAX);
       this.#queue = jobs === this.#queue ? [] : this.#queue.slice(BATCH_MAX);
       const worker = this.#failed ? undefined : this.#ensureWorker();
@@ -171,6 +181,7 @@ export class BatchedSignatureVerifier {
     const jobs = this.#inFlight.shift();
     if (jobs === undefined) return;
     if (this.#inFlight.length === 0) this.#worker?.unref();
+    if (this.#queue.length > 0 && !this.#flushScheduled) this.#send();
     const valid = results.length === jobs.length;
     for (let i = 0; i < jobs.length; i++) {
       const job = jobs[i] as Job;
@@ -187,6 +198,8 @@ export class BatchedSignatureVerifier {
     this.#worker = undefined;
     const held = this.#inFlight.splice(0);
     for (const jobs of held) for (const job of jobs) job.done(verifyInline(job));
+    // Those waiting for a batch to come back go now too (inline).
+    this.#send();
   }
 }
 
