@@ -1,3 +1,4 @@
+import { withTimeout } from '@tallystick/protocol';
 import type { PeerConfig } from './directory.ts';
 
 /** How long one operator-to-operator call may take before it is abandoned. */
@@ -6,6 +7,8 @@ export const PEER_CALL_TIMEOUT_MS = 10_000;
 export type PeerCallResult =
   | { readonly ok: true; readonly status: number; readonly body: Record<string, unknown> }
   | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+
+const NOT_JSON = Symbol('not JSON');
 
 /**
  * Posts a JSON body (usually `{ jws }`) to a peer operator. Network failures
@@ -19,13 +22,18 @@ export async function postToPeer(
   options: { readonly timeoutMs?: number; readonly fetch?: typeof fetch } = {},
 ): Promise<PeerCallResult> {
   const doFetch = options.fetch ?? fetch;
-  let response: Response;
+  let answer: { readonly response: Response; readonly parsed: unknown; readonly json: boolean };
   try {
-    response = await doFetch(new URL(path, peer.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(options.timeoutMs ?? PEER_CALL_TIMEOUT_MS),
+    answer = await withTimeout(options.timeoutMs ?? PEER_CALL_TIMEOUT_MS, async (signal) => {
+      const response = await doFetch(new URL(path, peer.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+      });
+      // Read within the timeout: a peer that sends its headers and then stalls is a peer that failed.
+      const parsed = await response.json().catch(() => NOT_JSON);
+      return { response, parsed, json: parsed !== NOT_JSON };
     });
   } catch (error) {
     return {
@@ -35,10 +43,8 @@ export async function postToPeer(
       message: `${peer.id}: ${(error as Error).message}`,
     };
   }
-  let parsed: unknown;
-  try {
-    parsed = await response.json();
-  } catch {
+  const { response, parsed } = answer;
+  if (!answer.json) {
     return { ok: false, status: response.status, code: 'peer_bad_response', message: `${peer.id}: not JSON` };
   }
   if (typeof parsed !== 'object' || parsed === null) {

@@ -1,4 +1,4 @@
-import { readTextLimited } from '@tallystick/protocol';
+import { readTextLimited, withTimeout } from '@tallystick/protocol';
 import { MERCHANT_CALL_TIMEOUT_MS, MERCHANT_RESPONSE_BYTES_MAX } from './model.ts';
 
 export type MerchantCallError = 'merchant_unreachable' | 'merchant_refused' | 'merchant_ack_invalid';
@@ -15,18 +15,23 @@ export async function callMerchant(
   options: { readonly fetch?: typeof fetch; readonly timeoutMs?: number } = {},
 ): Promise<{ readonly merchantAck: string } | MerchantCallError> {
   const doFetch = options.fetch ?? fetch;
-  let response: Response;
   try {
-    response = await doFetch(endpointUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ information }),
-      redirect: 'error',
-      signal: AbortSignal.timeout(options.timeoutMs ?? MERCHANT_CALL_TIMEOUT_MS),
+    return await withTimeout(options.timeoutMs ?? MERCHANT_CALL_TIMEOUT_MS, async (signal) => {
+      const response = await doFetch(endpointUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ information }),
+        redirect: 'error',
+        signal,
+      });
+      return ackOf(response);
     });
   } catch {
     return 'merchant_unreachable';
   }
+}
+
+async function ackOf(response: Response): Promise<{ readonly merchantAck: string } | MerchantCallError> {
   if (response.status >= 400 && response.status < 500) {
     await response.body?.cancel();
     return 'merchant_refused';

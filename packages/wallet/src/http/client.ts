@@ -1,3 +1,4 @@
+import { withTimeout } from '@tallystick/protocol';
 import { TallyApiError, TallyConnectionError, type TallyWalletError } from '../errors.ts';
 import { connectionErrorOf, interpretAnswer, readTextLimited } from './body.ts';
 
@@ -36,14 +37,16 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
     try {
-      const response = await options.fetch(new URL(path, options.baseUrl), {
-        method,
-        headers,
-        ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
-        signal: AbortSignal.timeout(options.timeoutMs),
+      return await withTimeout(options.timeoutMs, async (signal) => {
+        const response = await options.fetch(new URL(path, options.baseUrl), {
+          method,
+          headers,
+          ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
+          signal,
+        });
+        const text = await readTextLimited(response, options.responseBytesMax);
+        return interpretAnswer(response.status, text, response.headers.get('x-request-id'));
       });
-      const text = await readTextLimited(response, options.responseBytesMax);
-      return interpretAnswer(response.status, text, response.headers.get('x-request-id'));
     } catch (error) {
       throw connectionErrorOf(error);
     }
