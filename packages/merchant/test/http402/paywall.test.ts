@@ -66,14 +66,16 @@ describe('paywall: the 402 challenge', () => {
   });
 });
 
-// Both ways of checking a voucher's signature: on the thread pool (the default) and inline (synchronous).
+// Every way of checking a voucher's signature: batched on a worker thread (the default), on the
+// thread pool and inline (synchronous).
 describe.each([
-  ['on the thread pool', true],
-  ['inline', false],
-])('paywall: vouchers, signatures verified %s', (_name, voucherVerifyOnThreadPool) => {
+  ['on the worker thread', 'worker'],
+  ['on the thread pool', 'threadpool'],
+  ['inline', 'inline'],
+] as const)('paywall: vouchers, signatures verified %s', (_name, voucherVerify) => {
   let f: PaywallFixture;
   beforeAll(async () => {
-    f = await paywallFixture(undefined, undefined, { voucherVerifyOnThreadPool });
+    f = await paywallFixture(undefined, undefined, { voucherVerify });
   });
 
   it('serves a paid request once, with a receipt; a replay gets a fresh 402', async () => {

@@ -25,7 +25,7 @@ export const ORIGIN = 'http://shop.test';
 export async function paywallFixture(
   handler?: (request: Request) => Response | Promise<Response>,
   store: MerchantStore = createMemoryMerchantStore(),
-  options: { voucherVerifyOnThreadPool?: boolean } = {},
+  options: { voucherVerify?: 'worker' | 'threadpool' | 'inline' } = {},
 ) {
   const fixture = await merchantFixture(store);
   const paywall = createPaywall(fixture.merchant, {
