@@ -61,18 +61,6 @@ export async function findDueDeliveries(db: Executor, now: Date, limit: number):
   }));
 }
 
-export async function findOutboxEntry(db: Executor, transactionId: string): Promise<OutboxEntry | undefined> {
-  const row = await db
-    .selectFrom('mta_outbox')
-    .select(['transaction_id', 'am_operator_id', 'attempts'])
-    .where('transaction_id', '=', transactionId)
-    .where('delivered_at', 'is', null)
-    .executeTakeFirst();
-  return (
-    row && { transactionId: row.transaction_id, amOperatorId: row.am_operator_id, attempts: row.attempts }
-  );
-}
-
 export async function markDelivered(
   db: Executor,
   transactionId: string,

@@ -2,13 +2,13 @@ import { type ClearingBody, signClearing } from '@tallystick/protocol';
 import {
   findClearing,
   findDueDeliveries,
-  findOutboxEntry,
   markAttemptFailed,
   markDelivered,
   type OutboxEntry,
 } from './clearing-store.ts';
 import type { MtaContext } from './deps.ts';
 import { DELIVERY_BACKOFF_MS_BASE, DELIVERY_BACKOFF_MS_MAX } from './model.ts';
+import type { CommittedClearing } from './timer.ts';
 
 /**
  * Delivers one queued clearing to the customer's AM: signed afresh for each
@@ -50,23 +50,14 @@ export async function deliver(ctx: MtaContext, entry: OutboxEntry, stored?: Clea
   return false;
 }
 
-/** Right after the clearing commits: one attempt, and the worker takes over if it fails. */
-export async function deliverNow(ctx: MtaContext, transactionId: string): Promise<void> {
-  const entry = await findOutboxEntry(ctx.db.kysely, transactionId);
-  if (entry) await deliver(ctx, entry);
-}
-
 /**
  * Right after this node committed the clearing `body` and its outbox entry
  * (attempts 0): one attempt with what is in hand, no reading back. Should the
  * worker have delivered it meanwhile, the AM applies it once all the same and
  * `markDelivered` changes nothing.
  */
-export async function deliverCommitted(
-  ctx: MtaContext,
-  body: ClearingBody,
-  amOperatorId: string,
-): Promise<void> {
+export async function deliverCommitted(ctx: MtaContext, cleared: CommittedClearing): Promise<void> {
+  const { body, amOperatorId } = cleared;
   await deliver(ctx, { transactionId: body.transactionId, amOperatorId, attempts: 0 }, body);
 }
 

@@ -1,5 +1,4 @@
 import {
-  type ClearingBody,
   type CustomerRecordBody,
   CustomerRecordMessage,
   type KeyResolver,
@@ -17,6 +16,7 @@ import { importSessionKey, partyKeyResolver, sessionKeyResolver } from './keys.t
 import type { MtaRecord, MtaTransaction, RecordSide, RecordStatus } from './model.ts';
 import { findRecords, insertRecord, lockTransaction, recordOf } from './repository.ts';
 import { verifiedOrCode } from './signed-errors.ts';
+import type { CommittedClearing } from './timer.ts';
 import { checkVoucher } from './vouchers.ts';
 
 export interface RecordSubmission {
@@ -30,7 +30,7 @@ export interface RecordSubmission {
 export interface RecordOutcome {
   readonly status: RecordStatus;
   /** Set when this record completed the clearing: deliver it to the AM once committed. */
-  readonly cleared?: { readonly body: ClearingBody; readonly amOperatorId: string };
+  readonly cleared?: CommittedClearing;
 }
 
 /**

@@ -2,7 +2,7 @@ import { linkResultOf } from '../federation/link.ts';
 import type { Party } from '../parties/model.ts';
 import { createAccountEnsurer } from './accounts.ts';
 import { findClearing } from './clearing-store.ts';
-import { deliverCommitted, deliverDue, deliverNow } from './delivery.ts';
+import { deliverCommitted, deliverDue } from './delivery.ts';
 import type { MtaContext, MtaDeps } from './deps.ts';
 import { MTA_ERROR_MESSAGES, MTA_ERROR_STATUS, type MtaError } from './errors.ts';
 import type { MtaInbound } from './inbound.ts';
@@ -10,7 +10,7 @@ import type { MtaTransactionView, RecordStatus } from './model.ts';
 import { type RecordSubmission, submitRecord } from './records.ts';
 import { registerTransaction } from './registration.ts';
 import { findRecords, findTransaction } from './repository.ts';
-import { clearDue } from './timer.ts';
+import { type CommittedClearing, clearDue } from './timer.ts';
 import { createTransactionCache } from './transaction-cache.ts';
 
 export interface MtaService {
@@ -46,12 +46,7 @@ export function createMtaService(deps: MtaDeps): MtaService {
   const submit = async (input: RecordSubmission) => {
     const outcome = await submitRecord(ctx, input);
     if (typeof outcome === 'string') return outcome;
-    const cleared = outcome.cleared;
-    if (cleared !== undefined) {
-      await deliverQuietly(ctx, cleared.body.transactionId, () =>
-        deliverCommitted(ctx, cleared.body, cleared.amOperatorId),
-      );
-    }
+    if (outcome.cleared !== undefined) await deliverQuietly(ctx, outcome.cleared);
     return { status: outcome.status };
   };
 
@@ -72,7 +67,7 @@ export function createMtaService(deps: MtaDeps): MtaService {
     },
     async clearDue(limit) {
       const cleared = await clearDue(ctx, limit);
-      for (const id of cleared) await deliverQuietly(ctx, id, () => deliverNow(ctx, id));
+      for (const clearing of cleared) await deliverQuietly(ctx, clearing);
       return cleared.length;
     },
     deliverDue: (limit) => deliverDue(ctx, limit),
@@ -95,13 +90,10 @@ export function createMtaService(deps: MtaDeps): MtaService {
 }
 
 /** A failed first delivery is the outbox's business now; the record's answer does not depend on it. */
-async function deliverQuietly(
-  ctx: MtaContext,
-  transactionId: string,
-  attempt: () => Promise<void>,
-): Promise<void> {
+async function deliverQuietly(ctx: MtaContext, cleared: CommittedClearing): Promise<void> {
+  const transactionId = cleared.body.transactionId;
   try {
-    await attempt();
+    await deliverCommitted(ctx, cleared);
   } catch (error) {
     ctx.log?.warn({ err: error, transactionId }, 'first clearing delivery threw; the worker retries');
   }

@@ -71,18 +71,13 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
   const db = deps.db.kysely;
   const register = (input: RegistrationInput) => registerParty(deps, input);
   const keys = new Map<string, PartyKey>();
-  const authenticated = new Map<string, { readonly party: Party; readonly untilMs: number }>();
-  const byId = new Map<string, { readonly party: Party; readonly untilMs: number }>();
+  const authenticated = createPartyCache(deps.clock);
+  const byId = createPartyCache(deps.clock);
   const findParty = async (partyId: string, executor: Executor = db): Promise<Party | undefined> => {
-    const nowMs = deps.clock().getTime();
     const cached = byId.get(partyId);
-    if (cached && cached.untilMs > nowMs) return cached.party;
+    if (cached) return cached;
     const found = await findPartyById(executor, partyId);
-    if (!found) return undefined;
-    if (byId.size >= AUTH_CACHE_ENTRIES_MAX) byId.clear();
-    const party = Object.freeze({ ...found });
-    byId.set(partyId, { party, untilMs: nowMs + AUTH_CACHE_TTL_MS });
-    return party;
+    return found && byId.set(partyId, found);
   };
   const keyOf = async (kid: string): Promise<PartyKey | undefined> => {
     const cached = keys.get(kid);
@@ -104,16 +99,11 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
       const partyId = partyIdOfApiKey(apiKey);
       if (partyId === undefined) return undefined;
       const digest = sha256Hex(apiKey);
-      const nowMs = deps.clock().getTime();
       const cached = authenticated.get(digest);
-      if (cached && cached.untilMs > nowMs) return cached.party;
+      if (cached) return cached;
       const found = await findPartyCredentials(db, partyId);
       if (!found || !secretMatches(apiKey, found.apiKeySha256)) return undefined;
-      if (authenticated.size >= AUTH_CACHE_ENTRIES_MAX) authenticated.clear();
-      authenticated.set(digest, {
-        party: Object.freeze({ ...found.party }),
-        untilMs: nowMs + AUTH_CACHE_TTL_MS,
-      });
+      authenticated.set(digest, found.party);
       return found.party;
     },
     async findKeyOf(partyId, kid) {
@@ -127,5 +117,23 @@ export function createPartiesService(deps: PartiesDeps): PartiesService {
       byId.clear();
       return result;
     },
+  };
+}
+
+/** Parties read in the last `AUTH_CACHE_TTL_MS`, frozen (shared by every caller), bounded: past the limit it starts over. */
+function createPartyCache(clock: () => Date) {
+  const entries = new Map<string, { readonly party: Party; readonly untilMs: number }>();
+  return {
+    get(key: string): Party | undefined {
+      const cached = entries.get(key);
+      return cached && cached.untilMs > clock().getTime() ? cached.party : undefined;
+    },
+    set(key: string, party: Party): Party {
+      if (entries.size >= AUTH_CACHE_ENTRIES_MAX) entries.clear();
+      const frozen = Object.freeze({ ...party });
+      entries.set(key, { party: frozen, untilMs: clock().getTime() + AUTH_CACHE_TTL_MS });
+      return frozen;
+    },
+    clear: () => entries.clear(),
   };
 }
