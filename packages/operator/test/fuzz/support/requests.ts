@@ -236,7 +236,11 @@ export function badCases(op: Operation, known: RouteKnowledge | undefined): fc.A
         'x'.repeat(5000),
       ),
       fc.constantFrom(...BAD_POSITIVE_AMOUNT),
-      fc.string({ maxLength: 30 }).map(encodeURIComponent),
+      // A random string of digits ("100") is a valid cursor or limit, not bad input.
+      fc
+        .string({ maxLength: 30 })
+        .filter((text) => !/^[0-9]+$/.test(text))
+        .map(encodeURIComponent),
     );
     arbs.push(
       fc
