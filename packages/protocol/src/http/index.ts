@@ -1,2 +1,3 @@
 export * from './body.ts';
+export * from './json-client.ts';
 export * from './timeout.ts';
