@@ -54,12 +54,9 @@ export function createJsonClient<E extends Error>(
   options: JsonClientOptions,
   errors: JsonClientErrors<E>,
 ): JsonClient {
-  /** Errors this client made: they pass through the connection-error mapping as they are. */
-  const made = new WeakSet<Error>();
-  /** Of those, the ones worth another try. */
+  /** The errors this client made that are worth another try (connection errors, 429/502/503/504). */
   const retryable = new WeakSet<Error>();
   const make = (error: E, retry: boolean): E => {
-    made.add(error);
     if (retry) retryable.add(error);
     return error;
   };
@@ -90,8 +87,7 @@ export function createJsonClient<E extends Error>(
     throw make(errors.api(status, code, message, requestId), RETRYABLE_STATUSES.has(status));
   };
 
-  const connectionError = (error: unknown): Error => {
-    if (error instanceof Error && made.has(error)) return error;
+  const connectionError = (error: unknown): E => {
     const name = (error as { name?: unknown } | null)?.name;
     if (name === 'TimeoutError' || name === 'AbortError')
       return make(errors.connection('timeout', undefined, error), true);
@@ -103,8 +99,10 @@ export function createJsonClient<E extends Error>(
     if (call.authenticated && options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
     if (call.body !== undefined) headers['content-type'] = 'application/json';
     if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
+    // Only the exchange is inside the catch: what it throws is a connection error; the answer is read after.
+    let answer: { status: number; text: string | 'too_large'; requestId: string | null };
     try {
-      return await withTimeout(options.timeoutMs, async (signal) => {
+      answer = await withTimeout(options.timeoutMs, async (signal) => {
         const response = await options.fetch(new URL(path, options.baseUrl), {
           method,
           headers,
@@ -112,14 +110,15 @@ export function createJsonClient<E extends Error>(
           signal,
         });
         const text = await readTextLimited(response, options.responseBytesMax);
-        if (text === 'too_large') {
-          throw make(errors.badResponse(`body larger than ${options.responseBytesMax} bytes`, {}), false);
-        }
-        return interpret(response.status, text, response.headers.get('x-request-id'));
+        return { status: response.status, text, requestId: response.headers.get('x-request-id') };
       });
     } catch (error) {
       throw connectionError(error);
     }
+    if (answer.text === 'too_large') {
+      throw make(errors.badResponse(`body larger than ${options.responseBytesMax} bytes`, {}), false);
+    }
+    return interpret(answer.status, answer.text, answer.requestId);
   };
 
   return {

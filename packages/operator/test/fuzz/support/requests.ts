@@ -235,9 +235,9 @@ export function badCases(op: Operation, known: RouteKnowledge | undefined): fc.A
         '%zz',
         'x'.repeat(5000),
       ),
-      // Digits alone ("100", a bad *amount* as a JSON number) are a valid cursor or limit in a query.
+      // Digits alone ("100") are a valid cursor or limit, not bad input: the amount list ("100" is a bad
+      // JSON amount) and random strings are drawn without them; the curated constants above keep theirs.
       fc.constantFrom(...BAD_POSITIVE_AMOUNT.filter((v) => !/^[0-9]+$/.test(v))),
-      // A random string of digits ("100") is a valid cursor or limit, not bad input.
       fc
         .string({ maxLength: 30 })
         .filter((text) => !/^[0-9]+$/.test(text))
