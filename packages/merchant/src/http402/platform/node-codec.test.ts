@@ -47,6 +47,14 @@ describe('the prefix-caching header decoder', () => {
   };
   const cases: [string, string][] = [
     ['another payload', header({ index: 2, preimage: 'cd'.repeat(32) })],
+    [
+      'a hash-chain payload',
+      header({ transactionId: 'op-a.1.2', index: 2, units: 1, preimage: 'cd'.repeat(32) }),
+    ],
+    [
+      'a hash-chain payload with an upper-case preimage',
+      header({ transactionId: 'op-a.1.2', index: 2, units: 1, preimage: 'CD'.repeat(32) }),
+    ],
     ['a payload that is not an object', header('x')],
     ['a key after the payload', raw('{"index":3},"payload":7}')],
     ['a payload with a nested payload key', header({ payload: { payload: 1 } })],

@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { PAYMENT_HEADER_BYTES_MAX, type X402Error } from '@tallystick/protocol';
+import { scanPayword } from './payword-scan.ts';
 
 /** Fatal, as the protocol's decoder: invalid UTF-8 is a malformed header, not replacement characters. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -125,11 +126,13 @@ function withPrefix(known: KnownPrefix, header: string): Record<string, unknown>
   }
   const text = bytes.toString('latin1');
   if (!text.startsWith(known.tail) || text.charCodeAt(text.length - 1) !== 0x7d /* } */) return undefined;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(text.slice(known.tail.length, -1));
-  } catch {
-    return undefined;
+  let payload: unknown = scanPayword(text, known.tail.length, text.length - 1);
+  if (payload === undefined) {
+    try {
+      payload = JSON.parse(text.slice(known.tail.length, -1));
+    } catch {
+      return undefined;
+    }
   }
   return { ...known.envelope, payload };
 }
